@@ -1,0 +1,87 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { registerAuth } from './auth/plugin.js';
+import { keyRoutes } from './auth/routes.js';
+import { AuthService } from './auth/service.js';
+import type { Config } from './config/config.js';
+import type { Database } from './db/database.js';
+import { healthRoutes } from './health/routes.js';
+import { registerProblemHandlers } from './http/problem.js';
+import { isClientRoute, registerWeb } from './http/web.js';
+import { strategyRoutes } from './strategies/routes.js';
+import { StrategyService } from './strategies/service.js';
+import { VERSION } from './version.js';
+
+export interface AppOptions {
+  config: Config;
+  database: Database;
+  /** Where the built web UI lives (tests point elsewhere). */
+  webDist?: string;
+}
+
+export interface App {
+  app: FastifyInstance;
+  services: { auth: AuthService; strategies: StrategyService };
+}
+
+/** Builds the HTTP application from config and an open database; does not listen. */
+export async function buildApp({ config, database, webDist }: AppOptions): Promise<App> {
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    bodyLimit: 1024 * 1024,
+    // Behind a proxy the client's address is in X-Forwarded-For; harmless when there is none.
+    trustProxy: true,
+    disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const services = {
+    auth: new AuthService(database, config.adminToken),
+    strategies: new StrategyService(database),
+  };
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Prompt Ledger API',
+        version: VERSION,
+        description:
+          'Versioned Jinja2 prompts for LLM trading signals. Every error is RFC 9457 problem+json. ' +
+          'Authenticate with `Authorization: Bearer <key>`; roles are viewer (read), editor (write prompts, record signals) and admin (keys, deletes).',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  registerAuth(app, services.auth);
+  const webBuilt = await registerWeb(app, webDist);
+  registerProblemHandlers(app, (request, reply) =>
+    webBuilt && isClientRoute(request.method, request.url, request.headers.accept)
+      ? reply.sendFile('index.html')
+      : undefined,
+  );
+
+  await app.register(healthRoutes(database, VERSION));
+  await app.register(
+    async (api) => {
+      await api.register(strategyRoutes(services.strategies));
+      await api.register(keyRoutes(services.auth));
+    },
+    { prefix: '/api/v1' },
+  );
+  return { app, services };
+}

@@ -1,0 +1,78 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Raised when the environment holds a value the service cannot start with. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const port = z
+  .string()
+  .regex(/^\d+$/, 'must be an integer between 0 and 65535')
+  .transform(Number)
+  .refine((n) => n <= 65535, 'must be an integer between 0 and 65535');
+
+const envSchema = z.object({
+  PORT: port.default(8000),
+  HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// or postgresql:// connection URL')
+    .optional(),
+  PROMPTLEDGER_DATA_DIR: z.string().min(1, 'must not be empty').default('./data'),
+  PROMPTLEDGER_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters long').optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+});
+
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export type DatabaseConfig = { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string };
+
+export interface Config {
+  port: number;
+  host: string;
+  database: DatabaseConfig;
+  /** Directory of the embedded store's files (the database, its lock); also used for defaults. */
+  dataDir: string;
+  adminToken: string | undefined;
+  logLevel: LogLevel;
+}
+
+/**
+ * The one configuration loader. Empty strings count as unset so that `PORT= npm start` behaves like
+ * no PORT at all, which is what people mean when they blank a variable in a .env file.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== '') input[key] = value.trim();
+  }
+  const parsed = envSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0]);
+    throw new ConfigError(`Invalid configuration: ${name} ${issue.message} (got ${JSON.stringify(input[name])})`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.PROMPTLEDGER_DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'pglite', dataDir },
+    dataDir,
+    adminToken: e.PROMPTLEDGER_ADMIN_TOKEN,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** A URL the user can open; 0.0.0.0 and :: are bind-all addresses, not places to browse to. */
+export function publicBaseUrl(host: string, port: number): string {
+  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${shown}:${port}`;
+}

@@ -1,0 +1,54 @@
+/**
+ * Domain errors: one class per failure kind. Services throw these; the HTTP layer maps each to its
+ * RFC 9457 status in one place (http/problem.ts) and the CLI prints their message.
+ */
+
+export interface FieldError {
+  /** Where the problem is: `body.name`, `query.page`, or a template position. */
+  field: string;
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+export class AppError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly title: string,
+    readonly errors?: FieldError[],
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(message: string) {
+    super(message, 404, 'Not Found');
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(message: string, errors?: FieldError[]) {
+    super(message, 409, 'Conflict', errors);
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(message: string, errors: FieldError[]) {
+    super(message, 422, 'Unprocessable Content', errors);
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  constructor(message = 'An API key is required: send "Authorization: Bearer <key>".') {
+    super(message, 401, 'Unauthorized');
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message: string) {
+    super(message, 403, 'Forbidden');
+  }
+}

@@ -1,0 +1,97 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError, type FieldError } from '../errors.js';
+
+/** RFC 9457 problem details, the body of every error this service returns. */
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string(),
+    errors: z
+      .array(
+        z.object({
+          field: z.string(),
+          message: z.string(),
+          line: z.number().int().optional(),
+          column: z.number().int().optional(),
+        }),
+      )
+      .optional(),
+  })
+  .meta({ id: 'Problem' });
+
+export type Problem = z.infer<typeof problemSchema>;
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export function sendProblem(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  status: number,
+  detail: string,
+  errors?: FieldError[],
+): FastifyReply {
+  const body: Problem = {
+    type: 'about:blank',
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    instance: request.url,
+    ...(errors && errors.length > 0 ? { errors } : {}),
+  };
+  return reply.code(status).type('application/problem+json; charset=utf-8').serializer(JSON.stringify).send(body);
+}
+
+/**
+ * Maps every error to problem+json: domain errors by class, Fastify's by status, the rest to 500.
+ * `spaFallback` answers unknown browser routes with the web UI before a 404 is given.
+ */
+export function registerProblemHandlers(
+  app: FastifyInstance,
+  spaFallback?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined,
+): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (err instanceof AppError) return sendProblem(reply, request, err.status, err.message, err.errors);
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const errors = err.validation.map((issue) => {
+        const where = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
+        const unknown = (issue.params as { issue?: { code?: string; keys?: string[] } })?.issue;
+        if (unknown?.code === 'unrecognized_keys' && unknown.keys) {
+          const field = [err.validationContext, where, unknown.keys[0]].filter(Boolean).join('.');
+          return { field, message: `unknown field(s): ${unknown.keys.join(', ')}` };
+        }
+        return { field: [err.validationContext, where].filter(Boolean).join('.'), message: issue.message ?? 'is invalid' };
+      });
+      const first = errors[0];
+      return sendProblem(reply, request, 422, `Invalid request: ${first?.field} ${first?.message}`, errors);
+    }
+    const status = err.statusCode ?? 500;
+    if (status >= 500) {
+      request.log.error({ err }, 'unhandled error');
+      return sendProblem(reply, request, 500, 'The server failed to handle this request; the error has been logged.');
+    }
+    return sendProblem(reply, request, status, err.message);
+  });
+  app.setNotFoundHandler(
+    (request, reply) =>
+      spaFallback?.(request, reply) ??
+      sendProblem(reply, request, 404, `No route for ${request.method} ${request.url.split('?')[0]}`),
+  );
+}

@@ -1,0 +1,32 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Database } from '../db/database.js';
+
+/** backup_YYYYMMDD_HHMMSS.sql, in UTC, as the original deployment scripts named them. */
+export function backupFileName(now = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  const date = `${now.getUTCFullYear()}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}`;
+  const time = `${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}`;
+  return `backup_${date}_${time}.sql`;
+}
+
+/** Writes a full dump into `dir` and returns its path; never overwrites an existing backup. */
+export async function backup(database: Database, dir: string): Promise<{ file: string; bytes: number }> {
+  fs.mkdirSync(dir, { recursive: true });
+  let file = path.resolve(dir, backupFileName());
+  for (let i = 1; fs.existsSync(file); i++) file = path.resolve(dir, backupFileName().replace('.sql', `_${i}.sql`));
+  const partial = `${file}.partial`;
+  try {
+    await database.dumpTo(partial);
+    fs.renameSync(partial, file);
+  } finally {
+    fs.rmSync(partial, { force: true });
+  }
+  return { file, bytes: fs.statSync(file).size };
+}
+
+/** Whether the database holds our schema at all (a fresh one has nothing worth backing up). */
+export async function hasSchema(database: Database): Promise<boolean> {
+  const [row] = await database.query<{ t: string | null }>(`select to_regclass('public.prompt_templates')::text as t`);
+  return Boolean(row?.t);
+}

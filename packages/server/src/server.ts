@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import { type Config, publicBaseUrl } from './config/config.js';
+import { type Database, openDatabase } from './db/database.js';
+import { seedIfEmpty } from './seed/seed.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  database: Database;
+  url: string;
+  /** Set on first start only: the admin key that was just created, to show the user once. */
+  firstAdminKey: string | undefined;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  webDist?: string;
+  /**
+   * Migrate, seed a new database and make the first admin key (default true). `verify` turns it
+   * off: checking a deployment must not change it.
+   */
+  prepare?: boolean;
+}
+
+/** Opens the database, brings its schema up to date, seeds a new one, and listens. */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const prepare = options.prepare ?? true;
+  const database = await openDatabase(config.database);
+  try {
+    if (prepare) {
+      await database.migrate();
+      await seedIfEmpty(database);
+    }
+    const { app, services } = await buildApp({ config, database, webDist: options.webDist });
+    const firstAdminKey = prepare ? await services.auth.bootstrapAdminKey() : undefined;
+    await app.listen({ port: config.port, host: config.host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    let closing: Promise<void> | undefined;
+    return {
+      app,
+      database,
+      url: publicBaseUrl(config.host, port),
+      firstAdminKey,
+      close() {
+        closing ??= app.close().finally(() => database.close());
+        return closing;
+      },
+    };
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}
