@@ -48,8 +48,9 @@ export async function openPglite(dataDir: string): Promise<Database> {
     async dumpTo(filePath) {
       const file = await pgDump({ pg: client, args: DUMP_ARGS });
       fs.writeFileSync(filePath, Buffer.from(await file.arrayBuffer()));
-      // pg_dump leaves search_path empty on the connection it used, which is ours: put it back.
-      await client.exec('reset all');
+      // pg_dump ran on our one connection: it leaves a read-only transaction and an empty
+      // search_path behind. Put the session back as it was.
+      await client.exec(RECOVER_SESSION);
     },
     describe: () => `embedded PGlite in ${dataDir}`,
     async close() {
