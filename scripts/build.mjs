@@ -35,8 +35,16 @@ function newestMtime(dir) {
 run('type-checking and compiling packages/jinja and packages/server', bin('tsc'), ['-b']);
 const web = path.join(root, 'packages/web');
 const builtIndex = path.join(web, 'dist/index.html');
-const sources = Math.max(newestMtime(path.join(web, 'src')), fs.statSync(path.join(web, 'index.html')).mtimeMs, fs.statSync(path.join(web, 'vite.config.ts')).mtimeMs);
-if (!fs.existsSync(builtIndex) || fs.statSync(builtIndex).mtimeMs < sources || process.argv.includes('--force')) {
+const sources = Math.max(
+  newestMtime(path.join(web, 'src')),
+  fs.statSync(path.join(web, 'index.html')).mtimeMs,
+  fs.statSync(path.join(web, 'vite.config.ts')).mtimeMs,
+);
+if (
+  !fs.existsSync(builtIndex) ||
+  fs.statSync(builtIndex).mtimeMs < sources ||
+  process.argv.includes('--force')
+) {
   run('type-checking packages/web', bin('tsc'), ['-p', 'packages/web']);
   run('bundling packages/web (vite)', bin('vite'), ['build', '--logLevel', 'warn'], web);
 } else {

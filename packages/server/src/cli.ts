@@ -6,7 +6,7 @@ import os from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { systemActor } from './auth/actor.js';
 import { AuthService } from './auth/service.js';
-import { ConfigError, type Config, loadConfig } from './config/config.js';
+import { type Config, ConfigError, loadConfig } from './config/config.js';
 import { type Database, openDatabase } from './db/database.js';
 import { ROLES, type Role } from './db/schema.js';
 import { backup } from './ops/backup.js';
@@ -52,7 +52,9 @@ async function serve(): Promise<void> {
   const server = await startServer(cfg);
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   const out = process.stdout;
-  out.write(`\nPrompt Ledger ${VERSION} is running at ${server.url} (${server.database.describe()}, ready in ${seconds} s)\n`);
+  out.write(
+    `\nPrompt Ledger ${VERSION} is running at ${server.url} (${server.database.describe()}, ready in ${seconds} s)\n`,
+  );
   out.write(`  Prompt Manager: ${server.url}/\n  API docs:       ${server.url}/docs\n`);
   if (server.firstAdminKey) {
     out.write(
@@ -79,7 +81,8 @@ async function serve(): Promise<void> {
 }
 
 function parseRole(value: string): Role {
-  if (!(ROLES as readonly string[]).includes(value)) throw new InvalidArgumentError(`must be one of ${ROLES.join(', ')}`);
+  if (!(ROLES as readonly string[]).includes(value))
+    throw new InvalidArgumentError(`must be one of ${ROLES.join(', ')}`);
   return value as Role;
 }
 
@@ -91,18 +94,29 @@ function parseId(value: string): number {
 
 const program = new Command('promptledger')
   .version(VERSION)
-  .description('Prompt Ledger: versioned Jinja2 prompts for LLM trading signals, held to account by outcomes.')
+  .description(
+    'Prompt Ledger: versioned Jinja2 prompts for LLM trading signals, held to account by outcomes.',
+  )
   .showHelpAfterError();
 
-program.command('serve').description('start the HTTP service (migrates and seeds a new database first)').action(serve);
+program
+  .command('serve')
+  .description('start the HTTP service (migrates and seeds a new database first)')
+  .action(serve);
 
 program
   .command('migrate')
   .description('apply pending database migrations (safe to run again)')
   .action(() =>
     withDatabase(async (db) => {
-      const n = await stepReporter(1).step(`Migrating ${db.describe()}`, () => db.migrate(), (n) => `${n} applied;`);
-      process.stdout.write(n === 0 ? 'The database schema was already up to date.\n' : `Applied ${n} migration(s).\n`);
+      const n = await stepReporter(1).step(
+        `Migrating ${db.describe()}`,
+        () => db.migrate(),
+        (n) => `${n} applied;`,
+      );
+      process.stdout.write(
+        n === 0 ? 'The database schema was already up to date.\n' : `Applied ${n} migration(s).\n`,
+      );
     }),
   );
 
@@ -113,7 +127,9 @@ program
     withDatabase(async (db) => {
       await db.migrate();
       const r = await seed(db);
-      process.stdout.write(`Seeded ${r.prompts} prompt(s) and ${r.strategies} strateg${r.strategies === 1 ? 'y' : 'ies'}.\n`);
+      process.stdout.write(
+        `Seeded ${r.prompts} prompt(s) and ${r.strategies} strateg${r.strategies === 1 ? 'y' : 'ies'}.\n`,
+      );
     }),
   );
 
@@ -132,11 +148,19 @@ program
   .command('restore')
   .description('replace the database with a backup (the rollback); the current state is backed up first')
   .argument('<file>', 'a backup_*.sql file written by `promptledger backup`')
-  .addOption(new Option('--dir <dir>', 'where the safety backup of the current state goes').default(DEFAULT_BACKUP_DIR))
+  .addOption(
+    new Option('--dir <dir>', 'where the safety backup of the current state goes').default(
+      DEFAULT_BACKUP_DIR,
+    ),
+  )
   .action((file: string, opts: { dir: string }) =>
     withDatabase(async (db) => {
       const progress = stepReporter(2);
-      const safety = await progress.step('Backing up the current state', () => backup(db, opts.dir), (r) => `${r.file};`);
+      const safety = await progress.step(
+        'Backing up the current state',
+        () => backup(db, opts.dir),
+        (r) => `${r.file};`,
+      );
       await progress.step(`Restoring ${file}`, () => restore(db, file));
       process.stdout.write(`Restored ${file}. To undo: promptledger restore ${safety.file}\n`);
     }),
@@ -178,7 +202,8 @@ keys
   .action(() =>
     withDatabase(async (db) => {
       const rows = await new AuthService(db, undefined).listKeys();
-      if (rows.length === 0) process.stdout.write('No API keys yet. Create one with: promptledger keys create --role admin\n');
+      if (rows.length === 0)
+        process.stdout.write('No API keys yet. Create one with: promptledger keys create --role admin\n');
       for (const k of rows) {
         const state = k.revoked_at ? `revoked ${k.revoked_at.toISOString()}` : 'active';
         const used = k.last_used_at ? `last used ${k.last_used_at.toISOString()}` : 'never used';

@@ -16,7 +16,11 @@ describe('configuration', () => {
   });
 
   it('uses PostgreSQL when DATABASE_URL is set, and treats blank values as unset', () => {
-    const c = loadConfig({ DATABASE_URL: 'postgresql://u:p@db:5432/x', PORT: ' ', PROMPTLEDGER_DATA_DIR: '/srv/pl' });
+    const c = loadConfig({
+      DATABASE_URL: 'postgresql://u:p@db:5432/x',
+      PORT: ' ',
+      PROMPTLEDGER_DATA_DIR: '/srv/pl',
+    });
     expect(c.database).toEqual({ kind: 'postgres', url: 'postgresql://u:p@db:5432/x' });
     expect(c.port).toBe(8000);
     expect(c.dataDir).toBe('/srv/pl');
@@ -34,7 +38,10 @@ describe('configuration', () => {
   });
 
   it('stops start-up with one line on stderr and exit code 2', () => {
-    const r = spawnSync(process.execPath, [cli, 'serve'], { env: { ...process.env, PORT: 'eighty' }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [cli, 'serve'], {
+      env: { ...process.env, PORT: 'eighty' },
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toEqual([
       'error: Invalid configuration: PORT must be an integer between 0 and 65535 (got "eighty")',

@@ -92,19 +92,34 @@ describe.each(DRIVERS)('constraints on %s', (kind) => {
   });
 
   it('signals: direction, outcome, positive prices, confidence in [0, 1], trades have prices', async () => {
-    await rejects(`insert into trading_signals (symbol, direction, entry_price, stop_loss) values ('X', 'up', 1, 1)`, /ck_trading_signals_direction/);
+    await rejects(
+      `insert into trading_signals (symbol, direction, entry_price, stop_loss) values ('X', 'up', 1, 1)`,
+      /ck_trading_signals_direction/,
+    );
     await rejects(
       `insert into trading_signals (symbol, direction, entry_price, stop_loss, outcome) values ('X', 'long', 1, 1, 'won')`,
       /ck_trading_signals_outcome/,
     );
-    await rejects(`insert into trading_signals (symbol, direction, entry_price, stop_loss) values ('X', 'long', 0, 1)`, /ck_trading_signals_prices_positive/);
-    await rejects(`insert into trading_signals (symbol, direction, entry_price, stop_loss) values ('X', 'short', 10, -1)`, /ck_trading_signals_prices_positive/);
-    await rejects(`update trading_signals set exit_price = 0 where id = 3001`, /ck_trading_signals_prices_positive/);
+    await rejects(
+      `insert into trading_signals (symbol, direction, entry_price, stop_loss) values ('X', 'long', 0, 1)`,
+      /ck_trading_signals_prices_positive/,
+    );
+    await rejects(
+      `insert into trading_signals (symbol, direction, entry_price, stop_loss) values ('X', 'short', 10, -1)`,
+      /ck_trading_signals_prices_positive/,
+    );
+    await rejects(
+      `update trading_signals set exit_price = 0 where id = 3001`,
+      /ck_trading_signals_prices_positive/,
+    );
     await rejects(
       `insert into trading_signals (symbol, direction, entry_price, stop_loss, confidence) values ('X', 'long', 10, 9, 1.5)`,
       /ck_trading_signals_confidence/,
     );
-    await rejects(`insert into trading_signals (symbol, direction) values ('X', 'long')`, /ck_trading_signals_trade_has_prices/);
+    await rejects(
+      `insert into trading_signals (symbol, direction) values ('X', 'long')`,
+      /ck_trading_signals_trade_has_prices/,
+    );
     await rejects(
       `insert into trading_signals (symbol, direction, entry_price, stop_loss, prompt_type) values ('X', 'long', 10, 9, 'other')`,
       /ck_trading_signals_prompt_type/,
@@ -138,9 +153,15 @@ describe.each(DRIVERS)('constraints on %s', (kind) => {
   });
 
   it('api keys have a known role and a unique prefix; strategies a unique live name', async () => {
-    await rejects(`insert into api_keys (name, role, prefix, key_hash) values ('k', 'root', 'aaaa', 'h')`, /ck_api_keys_role/);
+    await rejects(
+      `insert into api_keys (name, role, prefix, key_hash) values ('k', 'root', 'aaaa', 'h')`,
+      /ck_api_keys_role/,
+    );
     await db.exec(`insert into api_keys (name, role, prefix, key_hash) values ('k', 'viewer', 'bbbb', 'h')`);
-    await rejects(`insert into api_keys (name, role, prefix, key_hash) values ('k2', 'viewer', 'bbbb', 'h')`, /uq_api_keys_prefix/);
+    await rejects(
+      `insert into api_keys (name, role, prefix, key_hash) values ('k2', 'viewer', 'bbbb', 'h')`,
+      /uq_api_keys_prefix/,
+    );
     await rejects(`insert into strategies (name) values ('S1')`, /uq_strategies_name_live/);
     await rejects(`insert into strategies (name) values ('  ')`, /ck_strategies_name_not_blank/);
   });

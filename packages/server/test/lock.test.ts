@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { acquireDirLock, DataDirLockedError } from '../src/db/lock.js';
 import { openDatabase } from '../src/db/database.js';
+import { acquireDirLock, DataDirLockedError } from '../src/db/lock.js';
 import { createTestDatabase } from './helpers/databases.js';
 
 const serverRoot = path.resolve(import.meta.dirname, '..');
@@ -43,7 +43,9 @@ describe('embedded data directory lock', () => {
   it('takes over the lock of a process that no longer exists (after kill -9)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-lock-'));
     const lockPath = path.join(dir, 'promptledger.lock');
-    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    });
     fs.writeFileSync(
       lockPath,
       JSON.stringify({ pid: Number(dead.stdout), hostname: os.hostname(), command: 'x', started_at: '' }),

@@ -13,7 +13,9 @@ describe.each(DRIVERS)('migrations on %s', (kind) => {
       const applied = await database.migrate();
       expect(applied).toBeGreaterThanOrEqual(2);
       for (const table of TABLE_NAMES) {
-        const [row] = await database.query<{ t: string | null }>(`select to_regclass('public.${table}')::text as t`);
+        const [row] = await database.query<{ t: string | null }>(
+          `select to_regclass('public.${table}')::text as t`,
+        );
         expect(row?.t, table).toBe(table);
       }
       expect(await database.migrate()).toBe(0);

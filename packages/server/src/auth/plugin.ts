@@ -29,6 +29,8 @@ export function actorOf(request: { actor: Actor | undefined }): Actor {
 export function registerAuth(app: FastifyInstance, auth: AuthService): void {
   app.decorateRequest('actor', undefined);
   app.addHook('onRequest', async (request) => {
+    // No route matched: let the 404 through; route names are no secret (the OpenAPI is public).
+    if (request.is404) return;
     const declared = request.routeOptions.config?.auth;
     const required: AuthRequirement = declared ?? (request.url.startsWith('/api/') ? 'admin' : 'public');
     if (required === 'public') return;
@@ -38,7 +40,9 @@ export function registerAuth(app: FastifyInstance, auth: AuthService): void {
     const actor = await auth.authenticate(match[1]!);
     if (!actor) throw new UnauthorizedError('The API key is unknown or has been revoked.');
     if (!hasRole(actor, required)) {
-      throw new ForbiddenError(`This needs the ${required} role; the key "${actor.name}" has the ${actor.role} role.`);
+      throw new ForbiddenError(
+        `This needs the ${required} role; the key "${actor.name}" has the ${actor.role} role.`,
+      );
     }
     request.actor = actor;
   });

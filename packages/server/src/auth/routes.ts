@@ -12,7 +12,11 @@ export const keyRoutes =
       '/keys',
       {
         config: { auth: 'admin' },
-        schema: { tags: ['keys'], summary: 'List API keys', response: { 200: z.array(keySchema), ...problems.read } },
+        schema: {
+          tags: ['keys'],
+          summary: 'List API keys',
+          response: { 200: z.array(keySchema), ...problems.read },
+        },
       },
       async () => auth.listKeys(),
     );

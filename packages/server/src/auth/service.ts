@@ -53,7 +53,10 @@ export class AuthService {
     return actor;
   }
 
-  async createKey(actor: Actor, input: { name: string; role: Role }): Promise<{ key: KeyView; token: string }> {
+  async createKey(
+    actor: Actor,
+    input: { name: string; role: Role },
+  ): Promise<{ key: KeyView; token: string }> {
     const { token, prefix, secret } = generateKey();
     const key_hash = await hashSecret(secret);
     const row = await this.database.db.transaction(async (tx) => {

@@ -6,6 +6,8 @@ export async function countAppliedMigrations(database: Pick<Database, 'query'>):
     `select to_regclass('drizzle.__drizzle_migrations')::text as t`,
   );
   if (!exists?.t) return 0;
-  const [row] = await database.query<{ n: number }>('select count(*)::int as n from drizzle.__drizzle_migrations');
+  const [row] = await database.query<{ n: number }>(
+    'select count(*)::int as n from drizzle.__drizzle_migrations',
+  );
   return Number(row?.n ?? 0);
 }

@@ -63,12 +63,15 @@ export function acquireDirLock(lockPath: string, dataDir: string): DirLock {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const owner = readLock(lockPath);
       const stale =
-        owner === undefined || (owner.hostname === info.hostname && owner.pid !== process.pid && !isAlive(owner.pid));
+        owner === undefined ||
+        (owner.hostname === info.hostname && owner.pid !== process.pid && !isAlive(owner.pid));
       if (stale && attempt === 0) {
         fs.rmSync(lockPath, { force: true });
         continue;
       }
-      const who = owner ? `PID ${owner.pid} on ${owner.hostname} (${owner.command}, since ${owner.started_at})` : 'another process';
+      const who = owner
+        ? `PID ${owner.pid} on ${owner.hostname} (${owner.command}, since ${owner.started_at})`
+        : 'another process';
       throw new DataDirLockedError(
         `The embedded database in ${dataDir} is in use by ${who}. Stop that process first ` +
           `(only one process may open an embedded database), or set DATABASE_URL to share a PostgreSQL server. ` +

@@ -5,7 +5,14 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { countAppliedMigrations } from './applied-migrations.js';
-import { type Database, type Db, DUMP_ARGS, MIGRATIONS_FOLDER, RECOVER_SESSION, redactUrl } from './database.js';
+import {
+  type Database,
+  type Db,
+  DUMP_ARGS,
+  MIGRATIONS_FOLDER,
+  RECOVER_SESSION,
+  redactUrl,
+} from './database.js';
 import * as schema from './schema.js';
 
 /** An arbitrary constant: the advisory lock that serialises migrations across instances. */
@@ -72,7 +79,9 @@ async function runPgDump(url: string, filePath: string): Promise<void> {
     child.on('error', (err: NodeJS.ErrnoException) =>
       reject(
         err.code === 'ENOENT'
-          ? new Error('pg_dump was not found on PATH; install the PostgreSQL client tools (Debian: postgresql-client).')
+          ? new Error(
+              'pg_dump was not found on PATH; install the PostgreSQL client tools (Debian: postgresql-client).',
+            )
           : err,
       ),
     );

@@ -60,9 +60,7 @@ export const strategies = pgTable(
     ...timestamps,
   },
   (t) => [
-    uniqueIndex('uq_strategies_name_live')
-      .on(t.name)
-      .where(sql`${t.deleted_at} is null`),
+    uniqueIndex('uq_strategies_name_live').on(t.name).where(sql`${t.deleted_at} is null`),
     check('ck_strategies_name_not_blank', sql`length(trim(${t.name})) > 0`),
   ],
 );
@@ -209,7 +207,10 @@ export const tradingSignals = pgTable(
     index('idx_trading_signals_updated_at').on(t.updated_at),
     check('ck_trading_signals_direction', inList('direction', DIRECTIONS)),
     check('ck_trading_signals_outcome', inList('outcome', OUTCOMES)),
-    check('ck_trading_signals_prompt_type', sql`prompt_type is null or ${inList('prompt_type', TEMPLATE_TYPES)}`),
+    check(
+      'ck_trading_signals_prompt_type',
+      sql`prompt_type is null or ${inList('prompt_type', TEMPLATE_TYPES)}`,
+    ),
     check(
       'ck_trading_signals_prices_positive',
       sql`(${t.entry_price} is null or ${t.entry_price} > 0) and (${t.stop_loss} is null or ${t.stop_loss} > 0) and (${t.take_profit} is null or ${t.take_profit} > 0) and (${t.exit_price} is null or ${t.exit_price} > 0)`,
@@ -218,7 +219,10 @@ export const tradingSignals = pgTable(
       'ck_trading_signals_trade_has_prices',
       sql`${t.direction} = 'no_trade' or (${t.entry_price} is not null and ${t.stop_loss} is not null)`,
     ),
-    check('ck_trading_signals_confidence', sql`${t.confidence} is null or (${t.confidence} >= 0 and ${t.confidence} <= 1)`),
+    check(
+      'ck_trading_signals_confidence',
+      sql`${t.confidence} is null or (${t.confidence} >= 0 and ${t.confidence} <= 1)`,
+    ),
   ],
 );
 
@@ -261,10 +265,7 @@ export const apiKeys = pgTable(
     last_used_at: timestamp('last_used_at', { withTimezone: true }),
     revoked_at: timestamp('revoked_at', { withTimezone: true }),
   },
-  (t) => [
-    unique('uq_api_keys_prefix').on(t.prefix),
-    check('ck_api_keys_role', inList('role', ROLES)),
-  ],
+  (t) => [unique('uq_api_keys_prefix').on(t.prefix), check('ck_api_keys_role', inList('role', ROLES))],
 );
 
 export const auditEvents = pgTable(

@@ -8,7 +8,12 @@ const healthSchema = z
     status: z.enum(['ok', 'degraded']),
     version: z.string(),
     uptime_s: z.number(),
-    database: z.object({ kind: z.string(), ok: z.boolean(), latency_ms: z.number(), error: z.string().optional() }),
+    database: z.object({
+      kind: z.string(),
+      ok: z.boolean(),
+      latency_ms: z.number(),
+      error: z.string().optional(),
+    }),
     schema: z.object({ ok: z.boolean(), missing_tables: z.array(z.string()) }),
     prompts: z.object({ live: z.number().int() }),
     engine: z.object({ ok: z.boolean() }),

@@ -27,7 +27,13 @@ export function paginate<T>(items: T[], total: number, page: number, pageSize: n
 /** The problem responses each kind of route can give, for the OpenAPI document. */
 export const problems = {
   read: { 401: problemSchema, 403: problemSchema, 404: problemSchema },
-  write: { 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema },
+  write: {
+    401: problemSchema,
+    403: problemSchema,
+    404: problemSchema,
+    409: problemSchema,
+    422: problemSchema,
+  },
 };
 
 /** Query-string booleans: `true/false/1/0`, anything else is a 422, never silently false. */

@@ -56,7 +56,11 @@ export function sendProblem(
     instance: request.url,
     ...(errors && errors.length > 0 ? { errors } : {}),
   };
-  return reply.code(status).type('application/problem+json; charset=utf-8').serializer(JSON.stringify).send(body);
+  return reply
+    .code(status)
+    .type('application/problem+json; charset=utf-8')
+    .serializer(JSON.stringify)
+    .send(body);
 }
 
 /**
@@ -71,13 +75,15 @@ export function registerProblemHandlers(
     if (err instanceof AppError) return sendProblem(reply, request, err.status, err.message, err.errors);
     if (hasZodFastifySchemaValidationErrors(err)) {
       const errors = err.validation.map((issue) => {
-        const where = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
-        const unknown = (issue.params as { issue?: { code?: string; keys?: string[] } })?.issue;
-        if (unknown?.code === 'unrecognized_keys' && unknown.keys) {
-          const field = [err.validationContext, where, unknown.keys[0]].filter(Boolean).join('.');
-          return { field, message: `unknown field(s): ${unknown.keys.join(', ')}` };
+        const where = [err.validationContext, ...issue.instancePath.split('/')].filter(Boolean).join('.');
+        const keys = (issue.params as { keys?: string[] }).keys;
+        if (issue.keyword === 'unrecognized_keys' && keys?.length) {
+          return {
+            field: `${where}.${keys[0]}`,
+            message: `unknown field${keys.length > 1 ? 's' : ''}: ${keys.join(', ')}`,
+          };
         }
-        return { field: [err.validationContext, where].filter(Boolean).join('.'), message: issue.message ?? 'is invalid' };
+        return { field: where, message: issue.message ?? 'is invalid' };
       });
       const first = errors[0];
       return sendProblem(reply, request, 422, `Invalid request: ${first?.field} ${first?.message}`, errors);
@@ -85,7 +91,12 @@ export function registerProblemHandlers(
     const status = err.statusCode ?? 500;
     if (status >= 500) {
       request.log.error({ err }, 'unhandled error');
-      return sendProblem(reply, request, 500, 'The server failed to handle this request; the error has been logged.');
+      return sendProblem(
+        reply,
+        request,
+        500,
+        'The server failed to handle this request; the error has been logged.',
+      );
     }
     return sendProblem(reply, request, status, err.message);
   });

@@ -14,7 +14,8 @@ export function backupFileName(now = new Date()): string {
 export async function backup(database: Database, dir: string): Promise<{ file: string; bytes: number }> {
   fs.mkdirSync(dir, { recursive: true });
   let file = path.resolve(dir, backupFileName());
-  for (let i = 1; fs.existsSync(file); i++) file = path.resolve(dir, backupFileName().replace('.sql', `_${i}.sql`));
+  for (let i = 1; fs.existsSync(file); i++)
+    file = path.resolve(dir, backupFileName().replace('.sql', `_${i}.sql`));
   const partial = `${file}.partial`;
   try {
     await database.dumpTo(partial);
@@ -27,6 +28,8 @@ export async function backup(database: Database, dir: string): Promise<{ file: s
 
 /** Whether the database holds our schema at all (a fresh one has nothing worth backing up). */
 export async function hasSchema(database: Database): Promise<boolean> {
-  const [row] = await database.query<{ t: string | null }>(`select to_regclass('public.prompt_templates')::text as t`);
+  const [row] = await database.query<{ t: string | null }>(
+    `select to_regclass('public.prompt_templates')::text as t`,
+  );
   return Boolean(row?.t);
 }

@@ -27,7 +27,8 @@ export async function deploy(config: Config, options: { backupDir: string; url?:
     await progress.step(
       'Seeding',
       () => seed(database),
-      (r) => `${r.prompts} prompt${r.prompts === 1 ? '' : 's'} and ${r.strategies} strateg${r.strategies === 1 ? 'y' : 'ies'} added;`,
+      (r) =>
+        `${r.prompts} prompt${r.prompts === 1 ? '' : 's'} and ${r.strategies} strateg${r.strategies === 1 ? 'y' : 'ies'} added;`,
     );
   } finally {
     await database.close();

@@ -11,7 +11,10 @@ export interface Check {
 }
 
 async function get(url: string): Promise<{ status: number; body: string }> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(5_000), headers: { accept: 'text/html,application/json' } });
+  const res = await fetch(url, {
+    signal: AbortSignal.timeout(5_000),
+    headers: { accept: 'text/html,application/json' },
+  });
   return { status: res.status, body: await res.text() };
 }
 
@@ -39,7 +42,9 @@ export async function runChecks(url: string): Promise<Check[]> {
     checks.push({
       name: 'database reachable',
       ok: health.database.ok,
-      detail: health.database.ok ? `${health.database.kind}, ${health.database.latency_ms} ms` : health.database.error,
+      detail: health.database.ok
+        ? `${health.database.kind}, ${health.database.latency_ms} ms`
+        : health.database.error,
     });
     checks.push({
       name: 'tables exist',
@@ -55,14 +60,23 @@ export async function runChecks(url: string): Promise<Check[]> {
   }
   try {
     const res = await get(`${url}/docs/json`);
-    const paths = res.status === 200 ? Object.keys((JSON.parse(res.body) as { paths: object }).paths).length : 0;
-    checks.push({ name: 'API docs answer (GET /docs/json)', ok: res.status === 200 && paths > 0, detail: `HTTP ${res.status}, ${paths} paths` });
+    const paths =
+      res.status === 200 ? Object.keys((JSON.parse(res.body) as { paths: object }).paths).length : 0;
+    checks.push({
+      name: 'API docs answer (GET /docs/json)',
+      ok: res.status === 200 && paths > 0,
+      detail: `HTTP ${res.status}, ${paths} paths`,
+    });
   } catch (err) {
     checks.push({ name: 'API docs answer (GET /docs/json)', ok: false, detail: (err as Error).message });
   }
   try {
     const res = await get(`${url}/`);
-    checks.push({ name: 'UI answers (GET /)', ok: res.status === 200 && res.body.includes('<'), detail: `HTTP ${res.status}` });
+    checks.push({
+      name: 'UI answers (GET /)',
+      ok: res.status === 200 && res.body.includes('<'),
+      detail: `HTTP ${res.status}`,
+    });
   } catch (err) {
     checks.push({ name: 'UI answers (GET /)', ok: false, detail: (err as Error).message });
   }
@@ -89,7 +103,10 @@ export async function verify(
   let stop: (() => Promise<void>) | undefined;
   if (!options.url && !(await answers(url))) {
     log(`No server answers at ${url}; checking the configured database with a temporary server.`);
-    const server = await startServer({ ...config, host: '127.0.0.1', port: 0, logLevel: 'warn' }, { prepare: false });
+    const server = await startServer(
+      { ...config, host: '127.0.0.1', port: 0, logLevel: 'warn' },
+      { prepare: false },
+    );
     url = server.url;
     stop = () => server.close();
   } else {
@@ -99,7 +116,9 @@ export async function verify(
     const checks = await runChecks(url);
     for (const c of checks) log(`${c.ok ? '✓' : '✗'} ${c.name}${c.detail ? ` — ${c.detail}` : ''}`);
     const failed = checks.filter((c) => !c.ok).length;
-    log(failed === 0 ? `All ${checks.length} checks passed.` : `${failed} of ${checks.length} checks failed.`);
+    log(
+      failed === 0 ? `All ${checks.length} checks passed.` : `${failed} of ${checks.length} checks failed.`,
+    );
     return { ok: failed === 0, checks };
   } finally {
     await stop?.();

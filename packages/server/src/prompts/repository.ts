@@ -25,5 +25,7 @@ export async function countAllPrompts(db: Db): Promise<number> {
 }
 
 export function listPromptNames(db: Db): Promise<{ name: string; strategy_id: number | null }[]> {
-  return db.select({ name: promptTemplates.name, strategy_id: promptTemplates.strategy_id }).from(promptTemplates);
+  return db
+    .select({ name: promptTemplates.name, strategy_id: promptTemplates.strategy_id })
+    .from(promptTemplates);
 }

@@ -1,5 +1,5 @@
-import type { Actor } from '../auth/actor.js';
 import { recordAudit } from '../audit/service.js';
+import type { Actor } from '../auth/actor.js';
 import type { Db } from '../db/database.js';
 import type { ModelConfig, TemplateType } from '../db/schema.js';
 import * as repo from './repository.js';
@@ -46,10 +46,16 @@ export async function createPromptIn(tx: Db, actor: Actor, input: NewPrompt): Pr
     change_note: input.change_note ?? 'Created',
     created_by: actor.name,
   });
-  await recordAudit(tx, actor, 'prompt.create', { type: 'prompt', id: prompt.id }, {
-    name: prompt.name,
-    template_type: prompt.template_type,
-    strategy_id: strategyId,
-  });
+  await recordAudit(
+    tx,
+    actor,
+    'prompt.create',
+    { type: 'prompt', id: prompt.id },
+    {
+      name: prompt.name,
+      template_type: prompt.template_type,
+      strategy_id: strategyId,
+    },
+  );
   return prompt;
 }

@@ -11,7 +11,10 @@ export function checkTemplate(source: string, field = 'body.template_content'): 
   if (problems.length > 0) {
     const errors: FieldError[] = problems.map((p) => ({ field, ...p }));
     const first = problems[0]!;
-    throw new ValidationError(`Invalid template: ${first.message} (line ${first.line}, column ${first.column})`, errors);
+    throw new ValidationError(
+      `Invalid template: ${first.message} (line ${first.line}, column ${first.column})`,
+      errors,
+    );
   }
   return undeclaredVariables(source);
 }

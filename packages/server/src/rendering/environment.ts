@@ -30,7 +30,9 @@ export function createEnvironment(): Environment {
   env.addFilter('datetime', (value: unknown, format: unknown = '%Y-%m-%d %H:%M') =>
     strftime(toDate(value), String(format)),
   );
-  env.addFilter('date', (value: unknown, format: unknown = '%Y-%m-%d') => strftime(toDate(value), String(format)));
+  env.addFilter('date', (value: unknown, format: unknown = '%Y-%m-%d') =>
+    strftime(toDate(value), String(format)),
+  );
   return env;
 }
 

@@ -21,7 +21,12 @@ const MONTHS = [
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
 function dayOfYear(d: Date): number {
-  return Math.floor((Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86_400_000) + 1;
+  return (
+    Math.floor(
+      (Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - Date.UTC(d.getUTCFullYear(), 0, 1)) /
+        86_400_000,
+    ) + 1
+  );
 }
 
 export function strftime(date: Date, format: string): string {

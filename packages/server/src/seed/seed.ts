@@ -1,9 +1,9 @@
+import { recordAudit } from '../audit/service.js';
 import { systemActor } from '../auth/actor.js';
 import type { Database } from '../db/database.js';
-import { createPromptIn } from '../prompts/service.js';
 import { countAllPrompts, listPromptNames } from '../prompts/repository.js';
+import { createPromptIn } from '../prompts/service.js';
 import { findStrategyByName, insertStrategy } from '../strategies/repository.js';
-import { recordAudit } from '../audit/service.js';
 import { SEED_PROMPTS, SEED_STRATEGY } from './templates.js';
 
 export interface SeedResult {
@@ -29,10 +29,13 @@ export async function seed(database: Database): Promise<SeedResult> {
       (await listPromptNames(tx)).filter((p) => p.strategy_id === null).map((p) => p.name),
     );
     const activeSlots = new Set(
-      (await tx.query.promptTemplates.findMany({
-        columns: { template_type: true, language: true },
-        where: (t, { and, eq, isNull }) => and(eq(t.is_active, true), isNull(t.deleted_at), isNull(t.strategy_id)),
-      })).map((p) => `${p.template_type}/${p.language}`),
+      (
+        await tx.query.promptTemplates.findMany({
+          columns: { template_type: true, language: true },
+          where: (t, { and, eq, isNull }) =>
+            and(eq(t.is_active, true), isNull(t.deleted_at), isNull(t.strategy_id)),
+        })
+      ).map((p) => `${p.template_type}/${p.language}`),
     );
     for (const prompt of SEED_PROMPTS) {
       if (existing.has(prompt.name)) continue;

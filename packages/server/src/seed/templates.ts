@@ -111,7 +111,8 @@ export const SEED_PROMPTS: SeedPrompt[] = [
   },
   {
     name: 'Default market analysis',
-    description: 'Per-timeframe analysis of price, RSI, ATR, MACD, moving averages, volume and recent candles.',
+    description:
+      'Per-timeframe analysis of price, RSI, ATR, MACD, moving averages, volume and recent candles.',
     template_type: 'analysis',
     model_config: { temperature: 0.2, max_tokens: 800 },
     template_content: analysis,

@@ -27,7 +27,10 @@ function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-export async function listStrategies(db: Db, q: ListStrategiesQuery): Promise<{ rows: StrategyRow[]; total: number }> {
+export async function listStrategies(
+  db: Db,
+  q: ListStrategiesQuery,
+): Promise<{ rows: StrategyRow[]; total: number }> {
   const conditions: SQL[] = [live];
   if (q.is_active !== undefined) conditions.push(eq(strategies.is_active, q.is_active));
   if (q.search) {

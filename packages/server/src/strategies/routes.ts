@@ -19,7 +19,12 @@ export const strategyRoutes =
       '/strategies',
       {
         config: { auth: 'viewer' },
-        schema: { tags, summary: 'List strategies', querystring: listStrategiesQuery, response: { 200: strategyPage, ...problems.read } },
+        schema: {
+          tags,
+          summary: 'List strategies',
+          querystring: listStrategiesQuery,
+          response: { 200: strategyPage, ...problems.read },
+        },
       },
       async (request) => strategies.list(request.query),
     );
@@ -27,7 +32,12 @@ export const strategyRoutes =
       '/strategies/:id',
       {
         config: { auth: 'viewer' },
-        schema: { tags, summary: 'Get a strategy', params: idParam, response: { 200: strategySchema, ...problems.read } },
+        schema: {
+          tags,
+          summary: 'Get a strategy',
+          params: idParam,
+          response: { 200: strategySchema, ...problems.read },
+        },
       },
       async (request) => strategies.get(request.params.id),
     );
@@ -35,7 +45,12 @@ export const strategyRoutes =
       '/strategies',
       {
         config: { auth: 'editor' },
-        schema: { tags, summary: 'Create a strategy', body: createStrategyBody, response: { 201: strategySchema, ...problems.write } },
+        schema: {
+          tags,
+          summary: 'Create a strategy',
+          body: createStrategyBody,
+          response: { 201: strategySchema, ...problems.write },
+        },
       },
       async (request, reply) => reply.code(201).send(await strategies.create(actorOf(request), request.body)),
     );

@@ -1,11 +1,16 @@
-import type { Actor } from '../auth/actor.js';
 import { recordAudit } from '../audit/service.js';
+import type { Actor } from '../auth/actor.js';
 import type { Database } from '../db/database.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { paginate } from '../http/common.js';
 import * as repo from './repository.js';
-import type { CreateStrategyInput, ListStrategiesQuery, StrategyView, UpdateStrategyInput } from './schema.js';
+import type {
+  CreateStrategyInput,
+  ListStrategiesQuery,
+  StrategyView,
+  UpdateStrategyInput,
+} from './schema.js';
 
 function view(row: repo.StrategyRow): StrategyView {
   const { deleted_at: _deleted, ...rest } = row;
