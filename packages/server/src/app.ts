@@ -8,6 +8,8 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { analyticsRoutes } from './analytics/routes.js';
+import { AnalyticsService } from './analytics/service.js';
 import { registerAuth } from './auth/plugin.js';
 import { keyRoutes } from './auth/routes.js';
 import { AuthService } from './auth/service.js';
@@ -16,6 +18,10 @@ import type { Database } from './db/database.js';
 import { healthRoutes } from './health/routes.js';
 import { registerProblemHandlers } from './http/problem.js';
 import { isClientRoute, registerWeb } from './http/web.js';
+import { PromptChangeBus } from './prompts/change-bus.js';
+import { promptRoutes } from './prompts/routes.js';
+import { PromptService } from './prompts/service.js';
+import { RenderService } from './rendering/service.js';
 import { strategyRoutes } from './strategies/routes.js';
 import { StrategyService } from './strategies/service.js';
 import { VERSION } from './version.js';
@@ -29,7 +35,14 @@ export interface AppOptions {
 
 export interface App {
   app: FastifyInstance;
-  services: { auth: AuthService; strategies: StrategyService };
+  services: {
+    auth: AuthService;
+    strategies: StrategyService;
+    prompts: PromptService;
+    rendering: RenderService;
+    analytics: AnalyticsService;
+    changes: PromptChangeBus;
+  };
 }
 
 /** Builds the HTTP application from config and an open database; does not listen. */
@@ -37,6 +50,8 @@ export async function buildApp({ config, database, webDist }: AppOptions): Promi
   const app = Fastify({
     logger: { level: config.logLevel },
     bodyLimit: 1024 * 1024,
+    // The original API spelled collection routes with a trailing slash (`/api/v1/prompts/`).
+    ignoreTrailingSlash: true,
     // Behind a proxy the client's address is in X-Forwarded-For; harmless when there is none.
     trustProxy: true,
     // One log line per request is noise at info level and costs throughput; debug shows them.
@@ -47,10 +62,17 @@ export async function buildApp({ config, database, webDist }: AppOptions): Promi
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  const changes = new PromptChangeBus(database);
+  await changes.start();
   const services = {
     auth: new AuthService(database, config.adminToken),
     strategies: new StrategyService(database),
+    prompts: new PromptService(database, changes),
+    rendering: new RenderService(database, changes),
+    analytics: new AnalyticsService(database),
+    changes,
   };
+  app.addHook('onClose', () => changes.stop());
 
   await app.register(swagger, {
     openapi: {
@@ -82,6 +104,8 @@ export async function buildApp({ config, database, webDist }: AppOptions): Promi
   await app.register(
     async (api) => {
       await api.register(strategyRoutes(services.strategies));
+      await api.register(promptRoutes(services.prompts, services.rendering));
+      await api.register(analyticsRoutes(services.analytics));
       await api.register(keyRoutes(services.auth));
     },
     { prefix: '/api/v1' },

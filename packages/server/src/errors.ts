@@ -17,6 +17,8 @@ export class AppError extends Error {
     readonly status: number,
     readonly title: string,
     readonly errors?: FieldError[],
+    /** Extra RFC 9457 members, e.g. `error_type` for template failures. */
+    readonly extensions?: Record<string, unknown>,
   ) {
     super(message);
     this.name = new.target.name;
@@ -36,8 +38,8 @@ export class ConflictError extends AppError {
 }
 
 export class ValidationError extends AppError {
-  constructor(message: string, errors: FieldError[]) {
-    super(message, 422, 'Unprocessable Content', errors);
+  constructor(message: string, errors: FieldError[], extensions?: Record<string, unknown>) {
+    super(message, 422, 'Unprocessable Content', errors, extensions);
   }
 }
 

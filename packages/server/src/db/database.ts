@@ -20,6 +20,8 @@ export interface Database {
   query<T extends Record<string, unknown>>(sqlText: string, params?: unknown[]): Promise<T[]>;
   /** Apply pending migrations; returns how many were applied. Safe to call concurrently. */
   migrate(): Promise<number>;
+  /** LISTEN on a channel with a connection of its own; resolves to a function that stops it. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   /** Write a plain-SQL dump (INSERT statements, no owners or privileges) of the whole database. */
   dumpTo(filePath: string): Promise<void>;
   /** Where the data lives, for logs and messages (never includes a password). */

@@ -45,6 +45,9 @@ export async function openPglite(dataDir: string): Promise<Database> {
       await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_FOLDER });
       return (await countAppliedMigrations(database)) - before;
     },
+    async listen(channel, onPayload) {
+      return client.listen(channel, onPayload);
+    },
     async dumpTo(filePath) {
       const file = await pgDump({ pg: client, args: DUMP_ARGS });
       fs.writeFileSync(filePath, Buffer.from(await file.arrayBuffer()));

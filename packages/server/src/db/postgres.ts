@@ -57,6 +57,33 @@ export async function openPostgres(url: string): Promise<Database> {
         client.release();
       }
     },
+    async listen(channel, onPayload) {
+      // A client outside the pool: a pooled connection would be handed to queries mid-LISTEN.
+      // If it drops, notifications may have been missed: report an empty payload ("anything may
+      // have changed") and reconnect.
+      let stopped = false;
+      let client: pg.Client | undefined;
+      const connect = async (): Promise<void> => {
+        const c = new pg.Client({ connectionString: url });
+        client = c;
+        c.on('notification', (msg) => {
+          if (msg.channel === channel) onPayload(msg.payload ?? '');
+        });
+        c.on('error', () => undefined);
+        c.on('end', () => {
+          if (stopped) return;
+          onPayload('');
+          setTimeout(() => connect().catch(() => c.emit('end')), 1_000).unref();
+        });
+        await c.connect();
+        await c.query(`listen ${pg.escapeIdentifier(channel)}`);
+      };
+      await connect();
+      return async () => {
+        stopped = true;
+        await client?.end().catch(() => undefined);
+      };
+    },
     dumpTo: (filePath) => runPgDump(url, filePath),
     describe: () => `PostgreSQL at ${redactUrl(url)}`,
     async close() {

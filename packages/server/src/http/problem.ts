@@ -21,6 +21,10 @@ export const problemSchema = z
         }),
       )
       .optional(),
+    error_type: z
+      .enum(['syntax', 'undefined', 'runtime', 'limit', 'security'])
+      .optional()
+      .describe('For template failures: which kind.'),
   })
   .meta({ id: 'Problem' });
 
@@ -47,8 +51,10 @@ export function sendProblem(
   status: number,
   detail: string,
   errors?: FieldError[],
+  extensions?: Record<string, unknown>,
 ): FastifyReply {
   const body: Problem = {
+    ...extensions,
     type: 'about:blank',
     title: TITLES[status] ?? 'Error',
     status,
@@ -72,7 +78,8 @@ export function registerProblemHandlers(
   spaFallback?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined,
 ): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    if (err instanceof AppError) return sendProblem(reply, request, err.status, err.message, err.errors);
+    if (err instanceof AppError)
+      return sendProblem(reply, request, err.status, err.message, err.errors, err.extensions);
     if (hasZodFastifySchemaValidationErrors(err)) {
       const errors = err.validation.map((issue) => {
         const where = [err.validationContext, ...issue.instancePath.split('/')].filter(Boolean).join('.');

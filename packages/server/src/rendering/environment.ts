@@ -1,5 +1,5 @@
-import { Environment } from '@promptledger/jinja';
-import { strftime } from './strftime.js';
+import { Environment, type EnvironmentOptions } from '@promptledger/jinja';
+import { registerTradingFilters } from './filters.js';
 
 export interface TemplateProblem {
   message: string;
@@ -7,32 +7,13 @@ export interface TemplateProblem {
   column: number;
 }
 
-function toDate(value: unknown): Date {
-  if (value instanceof Date) return value;
-  if (typeof value === 'string' || typeof value === 'number') {
-    const d = new Date(value);
-    if (!Number.isNaN(d.getTime())) return d;
-  }
-  throw new TypeError(`expected a date or an ISO 8601 string, got ${JSON.stringify(value)}`);
-}
-
 /**
  * The environment every stored prompt is checked and rendered with: Jinja2's builtins plus the
  * trading filters and the `now()` / `today()` globals.
  */
-export function createEnvironment(): Environment {
-  const env = new Environment();
-  env.addGlobal('now', () => new Date());
-  env.addGlobal('today', () => {
-    const d = new Date();
-    return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
-  });
-  env.addFilter('datetime', (value: unknown, format: unknown = '%Y-%m-%d %H:%M') =>
-    strftime(toDate(value), String(format)),
-  );
-  env.addFilter('date', (value: unknown, format: unknown = '%Y-%m-%d') =>
-    strftime(toDate(value), String(format)),
-  );
+export function createEnvironment(options: EnvironmentOptions = {}): Environment {
+  const env = new Environment(options);
+  registerTradingFilters(env);
   return env;
 }
 
