@@ -277,11 +277,11 @@ describe.each(DRIVERS)('prompt registry on %s', (kind) => {
     });
     expect(limit.status).toBe(422);
     expect(limit.json()).toMatchObject({ error_type: 'limit' });
-    const escape = await call('POST', '/prompts/render', viewer, {
+    const dunder = await call('POST', '/prompts/render', viewer, {
       template_content: "{{ ''.__class__.__mro__ }}",
     });
-    expect(escape.status).toBe(422);
-    expect(escape.json()).toMatchObject({ error_type: 'security' });
+    expect(dunder.status).toBe(422);
+    expect(dunder.json()).toMatchObject({ error_type: 'security' });
     expect((await call('POST', '/prompts/render', viewer, { context: {} })).status).toBe(422);
     expect((await call('POST', '/prompts/render', viewer, { prompt_id: 999999, context: {} })).status).toBe(
       404,
@@ -433,5 +433,42 @@ describe.each(DRIVERS)('prompt registry on %s', (kind) => {
     const cmp = (await call('GET', `/prompts/compare?a=${p.id}&b=${p.id}`, viewer)).json();
     expect(cmp).toMatchObject({ difference: { win_rate: 0, avg_r_multiple: 0, total_profit_loss: 0 } });
     expect((await call('GET', `/prompts/999999/performance`, viewer)).status).toBe(404);
+  });
+
+  it('export carries every live prompt with its history; import is all-or-nothing and reports every conflict', async () => {
+    const p = await create({ name: 'Exported', template_content: 'e1' });
+    await call('PUT', `/prompts/${p.id}`, editor, { template_content: 'e2 {{ z }}', change_note: 'second' });
+    const res = await call('GET', '/prompts/export', viewer);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toContain('promptledger-prompts.json');
+    const doc = res.json() as { prompts: { name: string; strategy: string | null; versions: { version: number }[] }[] };
+    const exported = doc.prompts.find((x) => x.name === 'Exported')!;
+    expect(exported.versions.map((v) => v.version)).toEqual([1, 2]);
+    expect(doc.prompts.some((x) => x.strategy === 'Breakout')).toBe(true);
+
+    const countBefore = ((await call('GET', '/prompts/stats', viewer)).json() as { prompts: number }).prompts;
+    const again = await call('POST', '/prompts/import', editor, doc);
+    expect(again.status).toBe(409);
+    const problem = again.json() as { errors: unknown[] };
+    expect(problem.errors).toHaveLength(doc.prompts.length);
+    const badStrategy = await call('POST', '/prompts/import', editor, {
+      ...doc,
+      prompts: [{ ...exported, name: 'Other', strategy: 'No such strategy' }],
+    });
+    expect(badStrategy.status).toBe(422);
+    expect(badStrategy.json()).toMatchObject({ errors: [{ field: 'body.prompts.0.strategy' }] });
+    expect(((await call('GET', '/prompts/stats', viewer)).json() as { prompts: number }).prompts).toBe(countBefore);
+
+    const renamed = { ...doc, prompts: doc.prompts.map((x) => ({ ...x, name: `${x.name} (imported)` })) };
+    const ok = await call('POST', '/prompts/import', editor, renamed);
+    expect(ok.status).toBe(201);
+    const result = ok.json() as { imported: number; deactivated: string[] };
+    expect(result.imported).toBe(doc.prompts.length);
+    // Their slots were taken by the originals, so active ones came in inactive.
+    expect(result.deactivated.length).toBeGreaterThan(0);
+    const found = ((await call('GET', '/prompts?search=Exported (imported)', viewer)).json() as { items: Prompt[] }).items[0]!;
+    expect(found).toMatchObject({ version: 2, template_content: 'e2 {{ z }}' });
+    const hist = (await call('GET', `/prompts/${found.id}/versions`, viewer)).json() as { change_note: string }[];
+    expect(hist.map((h) => h.change_note)).toEqual(['Created', 'second']);
   });
 });

@@ -27,12 +27,43 @@ import {
   versionSummarySchema,
 } from './schema.js';
 import type { PromptService } from './service.js';
+import { exportDocument, importResult } from './transfer-schema.js';
 
 const tags = ['prompts'];
 
 export const promptRoutes =
   (prompts: PromptService, rendering: RenderService): FastifyPluginAsyncZod =>
   async (app) => {
+    app.get(
+      '/prompts/export',
+      {
+        config: { auth: 'viewer' },
+        schema: {
+          tags,
+          summary: 'Every live prompt with its whole version history, as JSON',
+          response: { 200: exportDocument, ...problems.read },
+        },
+      },
+      async (_request, reply) => {
+        reply.header('content-disposition', 'attachment; filename="promptledger-prompts.json"');
+        return prompts.exportAll();
+      },
+    );
+    app.post(
+      '/prompts/import',
+      {
+        config: { auth: 'editor' },
+        // Whole histories are large; the import is still bounded.
+        bodyLimit: 50 * 1024 * 1024,
+        schema: {
+          tags,
+          summary: 'Import an export: all or nothing, reporting every conflict',
+          body: exportDocument,
+          response: { 201: importResult, ...problems.write },
+        },
+      },
+      async (request, reply) => reply.code(201).send(await prompts.importAll(actorOf(request), request.body)),
+    );
     // 1. list
     app.get(
       '/prompts',

@@ -17,6 +17,8 @@ import type {
   VersionView,
 } from './schema.js';
 import { checkTemplate } from './template-check.js';
+import { exportPrompts, importPrompts } from './transfer.js';
+import type { ExportDocument } from './transfer-schema.js';
 import { TEMPLATE_TYPE_INFO } from './types.js';
 
 export interface NewPrompt {
@@ -413,6 +415,14 @@ export class PromptService {
 
   types() {
     return TEMPLATE_TYPE_INFO;
+  }
+
+  exportAll(): Promise<ExportDocument> {
+    return exportPrompts(this.database);
+  }
+
+  importAll(actor: Actor, doc: ExportDocument) {
+    return importPrompts(this.database, this.changes, actor, doc);
   }
 
   async stats() {

@@ -39,7 +39,16 @@ function toNumber(value: unknown, name: string): number {
   throw new TypeError(`${name} must be a number, got ${describeValue(value)}`);
 }
 
-/** A required numeric operand: null when missing (the filter then prints ''). */
+/**
+ * An argument the template must pass. JS `undefined` only arrives for an argument left out (None
+ * is null), so this tells a forgotten argument, an authoring error, from missing data.
+ */
+function required(value: unknown, name: string): unknown {
+  if (value === undefined) throw new TypeError(`missing required argument '${name}'`);
+  return value;
+}
+
+/** A numeric operand: null when None or undefined (the filter then prints ''). */
 function operand(value: unknown, name = 'value'): number | null {
   return isMissing(value) ? null : toNumber(value, name);
 }
@@ -160,7 +169,7 @@ function roundToStep(x: number, step: number): Decimal {
 }
 
 function stepArg(value: unknown, name: string): number {
-  const step = toNumber(value, name);
+  const step = toNumber(required(value, name), name);
   if (!(step > 0) || !Number.isFinite(step)) {
     throw new RangeError(`${name} must be a positive number, got ${describeValue(value)}`);
   }
@@ -315,7 +324,7 @@ export function roundTo(value: unknown, step: unknown): unknown {
 /** `110 | pct_change(100)` → '+10.00%': the change from `reference`, relative to its size. */
 export function pctChange(value: unknown, reference: unknown, decimals: unknown = 2): string {
   const x = operand(value);
-  const ref = operand(reference, 'reference');
+  const ref = operand(required(reference, 'reference'), 'reference');
   const places = decimalsArg(decimals, 2);
   if (x === null || ref === null) return '';
   if (ref === 0) return NA;
@@ -329,7 +338,7 @@ export function pctChange(value: unknown, reference: unknown, decimals: unknown 
 /** `105.5 | abs_change(100)` → '+5.5'. */
 export function absChange(value: unknown, reference: unknown, decimals: unknown = null): string {
   const x = operand(value);
-  const ref = operand(reference, 'reference');
+  const ref = operand(required(reference, 'reference'), 'reference');
   const places = decimalsArg(decimals, null);
   if (x === null || ref === null) return '';
   return formatNumber(tidy(x - ref), { decimals: places, plus: true });
@@ -396,13 +405,8 @@ function ratioToStop(entry: number, stop: number, other: number): number | null 
 }
 
 function tradeOperands(values: [unknown, string][]): number[] | null {
-  const out: number[] = [];
-  for (const [v, name] of values) {
-    const x = operand(v, name);
-    if (x === null) return null;
-    out.push(x);
-  }
-  return out;
+  const xs = values.map(([v, name]) => operand(required(v, name), name));
+  return xs.every((x) => x !== null) ? (xs as number[]) : null;
 }
 
 /** `100 | risk_reward(95, 112.5)` → '1:2.50' (long or short follows from the stop's side). */

@@ -22,7 +22,6 @@ export interface ZonedTime {
   abbreviation: string;
 }
 
-const MS_PER_DAY = 86_400_000;
 /** 9999-12-31T23:59:59Z: Python's datetime ends there, and a bigger "seconds" value is nearly always milliseconds. */
 const MAX_TIMESTAMP_SECONDS = 253_402_300_799;
 
@@ -32,6 +31,7 @@ const ISO_8601 =
 /** A value as Python error messages name it: its type, and the value itself when short. */
 export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'None';
+  if (value instanceof Undefined) return value.name ? `undefined '${value.name}'` : 'undefined';
   if (typeof value === 'string') return `str '${value.length > 40 ? `${value.slice(0, 40)}…` : value}'`;
   if (typeof value === 'boolean') return `bool ${value ? 'True' : 'False'}`;
   if (typeof value === 'number') return `${Number.isInteger(value) ? 'int' : 'float'} ${value}`;
@@ -81,7 +81,7 @@ export function parseIsoDate(text: string): Date | null {
   ) as [number, number, number, number, number, number];
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
   if (hour > 23 || minute > 59 || second > 59) return null;
-  const ms = Math.floor(Number(`0.${m[7] ?? '0'}`) * 1000);
+  const ms = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
   const offset = offsetFromText(m[8]);
   if (Math.abs(offset) >= 24 * 60) return null;
   return new Date(wallToEpoch(year, month, day, hour, minute, second, ms) - offset * 60_000);
