@@ -51,7 +51,7 @@ export async function buildApp({ config, database, webDist }: AppOptions): Promi
     logger: { level: config.logLevel },
     bodyLimit: 1024 * 1024,
     // The original API spelled collection routes with a trailing slash (`/api/v1/prompts/`).
-    ignoreTrailingSlash: true,
+    routerOptions: { ignoreTrailingSlash: true },
     // Behind a proxy the client's address is in X-Forwarded-For; harmless when there is none.
     trustProxy: true,
     // One log line per request is noise at info level and costs throughput; debug shows them.

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from './app.js';
 import { type Config, publicBaseUrl } from './config/config.js';
 import { type Database, openDatabase } from './db/database.js';
 import { seedIfEmpty } from './seed/seed.js';
@@ -25,8 +24,16 @@ export interface StartOptions {
 /** Opens the database, brings its schema up to date, seeds a new one, and listens. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const prepare = options.prepare ?? true;
-  const database = await openDatabase(config.database);
+  // Opening PGlite is mostly WebAssembly compilation, which V8 does off the main thread: load the
+  // HTTP stack meanwhile instead of after.
+  const opening = openDatabase(config.database);
+  const appModule = import('./app.js').catch(async (err: unknown) => {
+    await opening.then((db) => db.close()).catch(() => undefined);
+    throw err;
+  });
+  const database = await opening;
   try {
+    const { buildApp } = await appModule;
     if (prepare) {
       await database.migrate();
       await seedIfEmpty(database);

@@ -107,11 +107,18 @@ export async function createPromptIn(tx: Db, actor: Actor, input: NewPrompt): Pr
  * The only code that changes prompts and their versions: validation, version bookkeeping, slot
  * rules, audit events and cache invalidation happen here, together, in one transaction.
  */
+/** List pages kept in memory until any prompt changes; enough for every filter combination in use. */
+const MAX_CACHED_PAGES = 1_000;
+
 export class PromptService {
+  private readonly pages = new Map<string, Promise<ReturnType<typeof paginate<PromptView>>>>();
+
   constructor(
     private readonly database: Database,
     private readonly changes: PromptChangeBus,
-  ) {}
+  ) {
+    changes.subscribe(() => this.pages.clear());
+  }
 
   private async write<T>(promptIdOf: (result: T) => number, work: (tx: Db) => Promise<T>): Promise<T> {
     const result = await this.database.db.transaction(async (tx) => {
@@ -123,9 +130,23 @@ export class PromptService {
     return result;
   }
 
-  async list(query: ListPromptsQuery) {
-    const { rows, total } = await repo.listPrompts(this.database.db, query);
-    return paginate(rows.map(view), total, query.page, query.page_size);
+  /**
+   * Lists are read far more often than prompts change, and on the embedded database every query
+   * costs a WASM round trip; so pages are served from memory until the next change (this process's
+   * own, or another's through LISTEN/NOTIFY).
+   */
+  list(query: ListPromptsQuery) {
+    const key = JSON.stringify(Object.entries(query).sort(([a], [b]) => a.localeCompare(b)));
+    let page = this.pages.get(key);
+    if (!page) {
+      page = repo.listPrompts(this.database.db, query).then(({ rows, total }) =>
+        paginate(rows.map(view), total, query.page, query.page_size),
+      );
+      page.catch(() => this.pages.delete(key));
+      if (this.pages.size >= MAX_CACHED_PAGES) this.pages.clear();
+      this.pages.set(key, page);
+    }
+    return page;
   }
 
   async getRow(id: number, strategyId?: number): Promise<repo.PromptRow> {
