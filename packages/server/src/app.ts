@@ -22,6 +22,8 @@ import { PromptChangeBus } from './prompts/change-bus.js';
 import { promptRoutes } from './prompts/routes.js';
 import { PromptService } from './prompts/service.js';
 import { RenderService } from './rendering/service.js';
+import { signalRoutes } from './signals/routes.js';
+import { SignalService } from './signals/service.js';
 import { strategyRoutes } from './strategies/routes.js';
 import { StrategyService } from './strategies/service.js';
 import { VERSION } from './version.js';
@@ -41,6 +43,7 @@ export interface App {
     prompts: PromptService;
     rendering: RenderService;
     analytics: AnalyticsService;
+    signals: SignalService;
     changes: PromptChangeBus;
   };
 }
@@ -69,7 +72,8 @@ export async function buildApp({ config, database, webDist }: AppOptions): Promi
     strategies: new StrategyService(database),
     prompts: new PromptService(database, changes),
     rendering: new RenderService(database, changes),
-    analytics: new AnalyticsService(database),
+    analytics: new AnalyticsService(database, config.breakevenEpsilon),
+    signals: new SignalService(database, config.breakevenEpsilon),
     changes,
   };
   app.addHook('onClose', () => changes.stop());
@@ -106,6 +110,7 @@ export async function buildApp({ config, database, webDist }: AppOptions): Promi
       await api.register(strategyRoutes(services.strategies));
       await api.register(promptRoutes(services.prompts, services.rendering));
       await api.register(analyticsRoutes(services.analytics));
+      await api.register(signalRoutes(services.signals));
       await api.register(keyRoutes(services.auth));
     },
     { prefix: '/api/v1' },

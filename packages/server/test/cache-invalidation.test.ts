@@ -16,16 +16,29 @@ describe.skipIf(!DRIVERS.includes('postgres'))('render cache across server proce
     const a = await startServer(testConfig(db));
     const b = await startServer(testConfig(db));
     try {
-      const created = await post(`${a.url}/api/v1/prompts`, { name: 'shared', template_type: 'analysis', template_content: 'one' });
+      const created = await post(`${a.url}/api/v1/prompts`, {
+        name: 'shared',
+        template_type: 'analysis',
+        template_content: 'one',
+      });
       const id = created.id as number;
       // B compiles and caches version 1, and a page of the list.
-      expect((await post(`${b.url}/api/v1/prompts/render`, { prompt_id: id, context: {} })).rendered).toBe('one');
+      expect((await post(`${b.url}/api/v1/prompts/render`, { prompt_id: id, context: {} })).rendered).toBe(
+        'one',
+      );
       const listB = async () =>
-        ((await (await fetch(`${b.url}/api/v1/prompts?search=shared`, { headers })).json()) as { items: { version: number }[] })
-          .items[0]?.version;
+        (
+          (await (await fetch(`${b.url}/api/v1/prompts?search=shared`, { headers })).json()) as {
+            items: { version: number }[];
+          }
+        ).items[0]?.version;
       expect(await listB()).toBe(1);
 
-      await fetch(`${a.url}/api/v1/prompts/${id}`, { method: 'PUT', headers, body: JSON.stringify({ template_content: 'two' }) });
+      await fetch(`${a.url}/api/v1/prompts/${id}`, {
+        method: 'PUT',
+        headers,
+        body: JSON.stringify({ template_content: 'two' }),
+      });
       let rendered: unknown;
       for (let i = 0; i < 50; i++) {
         rendered = (await post(`${b.url}/api/v1/prompts/render`, { prompt_id: id, context: {} })).rendered;

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { float, type TemplateError, Undefined } from '@promptledger/jinja';
+import { float, Markup, type TemplateError, Undefined } from '@promptledger/jinja';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEnvironment, validateTemplate } from '../src/rendering/environment.js';
 import {
@@ -65,6 +65,12 @@ describe('percent', () => {
     expect(percent(null)).toBe('');
     expect(percent(undefined)).toBe('');
     expect(percent(missing)).toBe('');
+  });
+
+  it('reads numeric text, including Markup', () => {
+    expect(percent(' 0.5 ')).toBe('50.00%');
+    expect(percent(new Markup('.5'))).toBe('50.00%');
+    expect(() => percent('1,234')).toThrow(/got str '1,234'/);
   });
 
   it('raises for a StrictUndefined instead of hiding it', () => {
@@ -347,6 +353,7 @@ describe('ordinal', () => {
     [0, '0th'],
     [-1, '-1st'],
     [float(3), '3rd'],
+    [1000, '1,000th'],
   ] as [unknown, string][])('ordinal(%j) → %s', (n, expected) => {
     expect(ordinal(n)).toBe(expected);
   });
@@ -390,7 +397,9 @@ describe('risk_reward and r_multiple', () => {
     expect(riskReward(100, 95, 98)).toBe('1:-0.40');
     expect(riskReward(100, 100, 110)).toBe('n/a');
     expect(riskReward(100, null, 110)).toBe('');
-    expect(() => riskReward(null, 95)).toThrow(/missing required argument 'target'/);
+    expect(() => Reflect.apply(riskReward, undefined, [null, 95])).toThrow(
+      /missing required argument 'target'/,
+    );
   });
 
   it('r_multiple measures the exit in units of risk', () => {

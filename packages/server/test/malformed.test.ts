@@ -9,7 +9,8 @@ async function fingerprint(db: Database): Promise<string> {
   const parts: string[] = [];
   for (const table of TABLE_NAMES) {
     // A key's last_used_at moves when it is used; that is bookkeeping, not data a request changed.
-    const rows = table === 'api_keys' ? '(select id, name, role, prefix, key_hash, revoked_at from api_keys)' : table;
+    const rows =
+      table === 'api_keys' ? '(select id, name, role, prefix, key_hash, revoked_at from api_keys)' : table;
     const [row] = await db.query<{ n: number; sum: string }>(
       `select count(*)::int as n, md5(coalesce(string_agg(t::text, '|' order by t.id), '')) as sum from ${rows} t`,
     );
@@ -27,7 +28,9 @@ const badId = fc.oneof(
 /** A JSON body that no endpoint accepts: a value of the wrong shape, or an object with an unknown field. */
 const badBody = fc.oneof(
   fc.jsonValue().filter((v) => typeof v !== 'object' || v === null || Array.isArray(v)),
-  fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 2 })).map((o) => ({ ...o, fuzz_unknown_field: 1 })),
+  fc
+    .dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 2 }))
+    .map((o) => ({ ...o, fuzz_unknown_field: 1 })),
   fc.record({
     name: fc.oneof(fc.constant(''), fc.string({ minLength: 201, maxLength: 260 }), fc.integer()),
     template_type: fc.string({ maxLength: 12 }),
@@ -55,7 +58,9 @@ describe.each(DRIVERS)('malformed requests on %s', (kind) => {
   beforeAll(async () => {
     t = await startTestServer(kind);
     editor = await t.keyFor('editor');
-    const doc = (await t.request('GET', '/docs/json')).json() as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await t.request('GET', '/docs/json')).json() as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     routes = Object.entries(doc.paths).flatMap(([path, methods]) =>
       Object.keys(methods).map((method) => ({ method: method.toUpperCase(), path })),
     );
@@ -71,7 +76,10 @@ describe.each(DRIVERS)('malformed requests on %s', (kind) => {
         fc.constantFrom(...routes),
         badId,
         badId,
-        fc.oneof(badBody.map((b) => JSON.stringify(b)), badJsonText),
+        fc.oneof(
+          badBody.map((b) => JSON.stringify(b)),
+          badJsonText,
+        ),
         fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.string({ maxLength: 8 }), { maxKeys: 3 }),
         fc.constantFrom(editor, ADMIN_TOKEN),
         async (route, id, version, body, query, key) => {

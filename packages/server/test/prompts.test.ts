@@ -441,7 +441,9 @@ describe.each(DRIVERS)('prompt registry on %s', (kind) => {
     const res = await call('GET', '/prompts/export', viewer);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toContain('promptledger-prompts.json');
-    const doc = res.json() as { prompts: { name: string; strategy: string | null; versions: { version: number }[] }[] };
+    const doc = res.json() as {
+      prompts: { name: string; strategy: string | null; versions: { version: number }[] }[];
+    };
     const exported = doc.prompts.find((x) => x.name === 'Exported')!;
     expect(exported.versions.map((v) => v.version)).toEqual([1, 2]);
     expect(doc.prompts.some((x) => x.strategy === 'Breakout')).toBe(true);
@@ -457,7 +459,9 @@ describe.each(DRIVERS)('prompt registry on %s', (kind) => {
     });
     expect(badStrategy.status).toBe(422);
     expect(badStrategy.json()).toMatchObject({ errors: [{ field: 'body.prompts.0.strategy' }] });
-    expect(((await call('GET', '/prompts/stats', viewer)).json() as { prompts: number }).prompts).toBe(countBefore);
+    expect(((await call('GET', '/prompts/stats', viewer)).json() as { prompts: number }).prompts).toBe(
+      countBefore,
+    );
 
     const renamed = { ...doc, prompts: doc.prompts.map((x) => ({ ...x, name: `${x.name} (imported)` })) };
     const ok = await call('POST', '/prompts/import', editor, renamed);
@@ -466,9 +470,13 @@ describe.each(DRIVERS)('prompt registry on %s', (kind) => {
     expect(result.imported).toBe(doc.prompts.length);
     // Their slots were taken by the originals, so active ones came in inactive.
     expect(result.deactivated.length).toBeGreaterThan(0);
-    const found = ((await call('GET', '/prompts?search=Exported (imported)', viewer)).json() as { items: Prompt[] }).items[0]!;
+    const found = (
+      (await call('GET', '/prompts?search=Exported (imported)', viewer)).json() as { items: Prompt[] }
+    ).items[0]!;
     expect(found).toMatchObject({ version: 2, template_content: 'e2 {{ z }}' });
-    const hist = (await call('GET', `/prompts/${found.id}/versions`, viewer)).json() as { change_note: string }[];
+    const hist = (await call('GET', `/prompts/${found.id}/versions`, viewer)).json() as {
+      change_note: string;
+    }[];
     expect(hist.map((h) => h.change_note)).toEqual(['Created', 'second']);
   });
 });

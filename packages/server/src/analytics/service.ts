@@ -4,9 +4,6 @@ import { findPrompt } from '../prompts/repository.js';
 import { type Summary, summarize } from './metrics.js';
 import * as repo from './repository.js';
 
-/** Breakeven when |R| ≤ this (DESIGN §3). */
-export const DEFAULT_BREAKEVEN_EPSILON = 0.05;
-
 function daily(row: repo.PerformanceRow) {
   return {
     evaluation_date: row.evaluation_date,
@@ -26,7 +23,11 @@ const diff = (a: number | null, b: number | null) => (a === null || b === null ?
 
 /** Performance of prompt versions, read from the daily rollup. */
 export class AnalyticsService {
-  constructor(private readonly database: Database) {}
+  constructor(
+    private readonly database: Database,
+    /** Breakeven when |R| ≤ this (DESIGN §3); configured by PROMPTLEDGER_BREAKEVEN_EPSILON. */
+    private readonly breakevenEpsilon: number,
+  ) {}
 
   private async requirePrompt(id: number) {
     const prompt = await findPrompt(this.database.db, id);
@@ -43,7 +44,7 @@ export class AnalyticsService {
   async calculate(id: number) {
     await this.requirePrompt(id);
     const rows = await this.database.db.transaction((tx) =>
-      repo.recomputePrompt(tx, id, DEFAULT_BREAKEVEN_EPSILON),
+      repo.recomputePrompt(tx, id, this.breakevenEpsilon),
     );
     return { prompt_id: id, rows };
   }

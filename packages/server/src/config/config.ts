@@ -27,6 +27,12 @@ const envSchema = z.object({
   PROMPTLEDGER_DATA_DIR: z.string().min(1, 'must not be empty').default('./data'),
   PROMPTLEDGER_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters long').optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  PROMPTLEDGER_BREAKEVEN_EPSILON: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, 'must be a number from 0 to 1')
+    .transform(Number)
+    .refine((n) => n <= 1, 'must be a number from 0 to 1')
+    .default(0.05),
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -41,6 +47,8 @@ export interface Config {
   dataDir: string;
   adminToken: string | undefined;
   logLevel: LogLevel;
+  /** A closed trade is breakeven when |R| ≤ this (default 0.05). */
+  breakevenEpsilon: number;
 }
 
 /**
@@ -70,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     adminToken: e.PROMPTLEDGER_ADMIN_TOKEN,
     logLevel: e.LOG_LEVEL,
+    breakevenEpsilon: e.PROMPTLEDGER_BREAKEVEN_EPSILON,
   };
 }
 

@@ -139,9 +139,9 @@ export class PromptService {
     const key = JSON.stringify(Object.entries(query).sort(([a], [b]) => a.localeCompare(b)));
     let page = this.pages.get(key);
     if (!page) {
-      page = repo.listPrompts(this.database.db, query).then(({ rows, total }) =>
-        paginate(rows.map(view), total, query.page, query.page_size),
-      );
+      page = repo
+        .listPrompts(this.database.db, query)
+        .then(({ rows, total }) => paginate(rows.map(view), total, query.page, query.page_size));
       page.catch(() => this.pages.delete(key));
       if (this.pages.size >= MAX_CACHED_PAGES) this.pages.clear();
       this.pages.set(key, page);

@@ -376,7 +376,7 @@ export function ordinal(value: unknown): string {
   if (!Number.isInteger(x)) throw new TypeError(`value must be a whole number, got ${describeValue(value)}`);
   const n = Math.abs(x);
   const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
-  return `${formatNumber(x, { decimals: 0, grouping: false })}${suffix}`;
+  return `${formatNumber(x, { decimals: 0 })}${suffix}`;
 }
 
 /**

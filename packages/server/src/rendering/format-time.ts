@@ -3,6 +3,7 @@
  * seeing an instant on the wall clock of any IANA time zone. Intl is the only zone database a
  * Node process carries, so the zone arithmetic goes through Intl.DateTimeFormat.
  */
+import { Undefined } from '@promptledger/jinja';
 
 /** An instant as a wall clock in one zone shows it. */
 export interface ZonedTime {

@@ -27,6 +27,7 @@ export function testConfig(db: TestDatabase, overrides: Partial<Config> = {}): C
     dataDir: db.dataDir ?? '/nonexistent',
     adminToken: ADMIN_TOKEN,
     logLevel: 'silent',
+    breakevenEpsilon: 0.05,
     ...overrides,
   };
 }
