@@ -183,6 +183,20 @@ program
     if (!(await verify(config(), opts)).ok) process.exit(1);
   });
 
+const signals = program.command('signals').description('signal history');
+signals
+  .command('import')
+  .description(
+    'load signals (and their outcomes) from a CSV file: all rows or none, bad rows reported by line',
+  )
+  .argument('<file>', 'a CSV file with a header row (columns: symbol, direction, entry_price, stop_loss, …)')
+  .action((file: string) =>
+    withDatabase(async (db) => {
+      const { importSignalCsv } = await import('./ops/import-signals.js');
+      if (!(await importSignalCsv(db, cliActor(), file, config().breakevenEpsilon))) process.exitCode = 1;
+    }),
+  );
+
 const keys = program.command('keys').description('manage API keys');
 keys
   .command('create')

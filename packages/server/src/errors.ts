@@ -54,3 +54,10 @@ export class ForbiddenError extends AppError {
     super(message, 403, 'Forbidden');
   }
 }
+
+/** A service we depend on (the LLM provider) failed; the failure is recorded, the request answered 502. */
+export class UpstreamError extends AppError {
+  constructor(message: string, extensions?: Record<string, unknown>) {
+    super(message, 502, 'Bad Gateway', undefined, extensions);
+  }
+}

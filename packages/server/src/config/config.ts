@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { type LlmConfig, loadLlmConfig } from '../llm/config.js';
 
 /** Raised when the environment holds a value the service cannot start with. */
 export class ConfigError extends Error {
@@ -49,6 +50,8 @@ export interface Config {
   logLevel: LogLevel;
   /** A closed trade is breakeven when |R| ≤ this (default 0.05). */
   breakevenEpsilon: number;
+  /** Which LLM answers the signal pipeline (LLM_PROVIDER and friends; see llm/config.ts). */
+  llm: LlmConfig;
 }
 
 /**
@@ -79,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminToken: e.PROMPTLEDGER_ADMIN_TOKEN,
     logLevel: e.LOG_LEVEL,
     breakevenEpsilon: e.PROMPTLEDGER_BREAKEVEN_EPSILON,
+    llm: loadLlmConfig(env),
   };
 }
 

@@ -12,6 +12,10 @@ export async function insertSignal(db: Db, values: NewSignal): Promise<SignalRow
   return row!;
 }
 
+export function insertSignals(db: Db, values: NewSignal[]): Promise<SignalRow[]> {
+  return db.insert(tradingSignals).values(values).returning();
+}
+
 export async function insertSignalPrompts(db: Db, rows: NewSignalPrompt[]): Promise<void> {
   if (rows.length > 0) await db.insert(signalPrompts).values(rows);
 }

@@ -1,14 +1,39 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf } from '../auth/plugin.js';
 import { idParam, problems } from '../http/common.js';
-import { listSignalsQuery, outcomeBody, recordSignalBody, signalDetailSchema, signalPage } from './schema.js';
+import { problemSchema } from '../http/problem.js';
+import type { SignalGenerator } from './generate.js';
+import {
+  generateBody,
+  generateResult,
+  listSignalsQuery,
+  outcomeBody,
+  recordSignalBody,
+  signalDetailSchema,
+  signalPage,
+} from './schema.js';
 import type { SignalService } from './service.js';
 
 const tags = ['signals'];
 
 export const signalRoutes =
-  (signals: SignalService): FastifyPluginAsyncZod =>
+  (signals: SignalService, generator: SignalGenerator): FastifyPluginAsyncZod =>
   async (app) => {
+    app.post(
+      '/signals/generate',
+      {
+        config: { auth: 'editor' },
+        schema: {
+          tags,
+          summary:
+            'Generate a signal: resolve and render the prompts, ask the LLM per timeframe, consolidate, store',
+          body: generateBody,
+          response: { 201: generateResult, ...problems.write, 502: problemSchema },
+        },
+      },
+      async (request, reply) =>
+        reply.code(201).send(await generator.generate(actorOf(request), request.body)),
+    );
     app.get(
       '/signals',
       {

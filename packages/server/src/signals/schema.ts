@@ -125,3 +125,22 @@ export const listSignalsQuery = z.strictObject({
 });
 export type ListSignalsQuery = z.infer<typeof listSignalsQuery>;
 export const signalPage = pageOf(signalSchema);
+
+export const generateBody = z.strictObject({
+  strategy_id: z.number().int().positive().nullable().optional(),
+  symbol: z.string().trim().min(1).max(40),
+  timeframes: z.array(z.string().trim().min(1).max(20)).min(1).max(8),
+  language: z.string().min(2).max(20).optional(),
+  context: z
+    .record(z.string(), z.unknown())
+    .default({})
+    .describe(
+      'Market data the prompts read: current_price, indicators {rsi, atr, macd, ma20, ma50…}, recent_candles…',
+    ),
+});
+
+export const generateResult = z.object({
+  signal: signalDetailSchema,
+  analyses: z.array(z.object({ timeframe: z.string(), content: z.string() })),
+  llm: z.object({ provider: z.string(), model: z.string(), calls: z.number().int() }),
+});

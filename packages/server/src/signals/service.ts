@@ -5,6 +5,7 @@ import { ConflictError, type FieldError, NotFoundError, ValidationError } from '
 import { paginate } from '../http/common.js';
 import { findVersion } from '../prompts/repository.js';
 import { findStrategy } from '../strategies/repository.js';
+import type { CsvProblem, CsvRow } from './csv.js';
 import { classify, levelErrors, profitLoss, rMultiple } from './outcome.js';
 import * as repo from './repository.js';
 import type { ListSignalsQuery, OutcomeInput, RecordSignalInput, SignalView } from './schema.js';
@@ -201,5 +202,93 @@ export class SignalService {
       );
     });
     return this.get(id);
+  }
+
+  /**
+   * Loads checked CSV rows in one transaction: all of them, or (when any references a prompt
+   * version or strategy that does not exist) none, with every such row's line reported.
+   */
+  async importRows(
+    actor: Actor,
+    rows: { line: number; row: CsvRow }[],
+    onProgress: (done: number) => void = () => undefined,
+  ): Promise<{ imported: number; closed: number } | { problems: CsvProblem[] }> {
+    const problems: CsvProblem[] = [];
+    const result = await this.database.db.transaction(async (tx) => {
+      const versions = new Map<string, boolean>();
+      const strategies = new Map<number, boolean>();
+      for (const { line, row } of rows) {
+        if (row.prompt_template_id !== undefined && row.prompt_version !== undefined) {
+          const key = `${row.prompt_template_id}:${row.prompt_version}`;
+          if (!versions.has(key))
+            versions.set(key, Boolean(await findVersion(tx, row.prompt_template_id, row.prompt_version)));
+          if (!versions.get(key))
+            problems.push({
+              line,
+              message: `prompt ${row.prompt_template_id} has no version ${row.prompt_version}`,
+            });
+        }
+        if (row.strategy_id !== undefined) {
+          if (!strategies.has(row.strategy_id))
+            strategies.set(row.strategy_id, Boolean(await findStrategy(tx, row.strategy_id)));
+          if (!strategies.get(row.strategy_id))
+            problems.push({ line, message: `no strategy with id ${row.strategy_id}` });
+        }
+      }
+      if (problems.length > 0) return undefined;
+      let closed = 0;
+      const BATCH = 500;
+      for (let i = 0; i < rows.length; i += BATCH) {
+        const batch = rows.slice(i, i + BATCH).map(({ row }) => {
+          const values = this.importedValues(row);
+          if (values.outcome !== 'pending' && row.direction !== 'no_trade') closed++;
+          return values;
+        });
+        const inserted = await repo.insertSignals(tx, batch);
+        await repo.insertSignalPrompts(
+          tx,
+          inserted
+            .filter((s) => s.prompt_template_id !== null && s.prompt_version !== null)
+            .map((s) => ({
+              signal_id: s.id,
+              template_id: s.prompt_template_id!,
+              version: s.prompt_version!,
+              prompt_type: s.prompt_type ?? 'consolidation',
+            })),
+        );
+        onProgress(Math.min(rows.length, i + BATCH));
+      }
+      await recordAudit(
+        tx,
+        actor,
+        'signal.import',
+        { type: 'signal', id: null },
+        { rows: rows.length, closed },
+      );
+      return { imported: rows.length, closed };
+    });
+    return result ?? { problems };
+  }
+
+  /** A CSV row as a stored signal: the same R and outcome rules as a live close. */
+  private importedValues(row: CsvRow): repo.NewSignal {
+    const { outcome: given, exit_price, exit_time, profit_loss, created_at, ...fields } = row;
+    const values: repo.NewSignal = { ...fields, ...(created_at ? { created_at } : {}), outcome: 'pending' };
+    if (row.direction === 'no_trade' || given === 'cancelled') return { ...values, outcome: 'cancelled' };
+    if (exit_price !== undefined && exit_time !== undefined) {
+      const side = row.direction as 'long' | 'short';
+      const r = rMultiple(side, row.entry_price!, row.stop_loss!, exit_price);
+      return {
+        ...values,
+        outcome: classify(r, this.breakevenEpsilon),
+        actual_r_multiple: r,
+        exit_price,
+        exit_time,
+        profit_loss:
+          profit_loss ??
+          (row.quantity !== undefined ? profitLoss(side, row.entry_price!, exit_price, row.quantity) : null),
+      };
+    }
+    return values;
   }
 }

@@ -1,4 +1,5 @@
 import type { Config } from '../../src/config/config.js';
+import { loadLlmConfig } from '../../src/llm/config.js';
 import { type RunningServer, startServer } from '../../src/server.js';
 import { createTestDatabase, type DriverKind, type TestDatabase } from './databases.js';
 
@@ -28,6 +29,7 @@ export function testConfig(db: TestDatabase, overrides: Partial<Config> = {}): C
     adminToken: ADMIN_TOKEN,
     logLevel: 'silent',
     breakevenEpsilon: 0.05,
+    llm: loadLlmConfig({}),
     ...overrides,
   };
 }
