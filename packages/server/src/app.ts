@@ -8,6 +8,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { RollupService } from './analytics/rollup-service.js';
 import { analyticsRoutes } from './analytics/routes.js';
 import { AnalyticsService } from './analytics/service.js';
 import { registerAuth } from './auth/plugin.js';
@@ -18,10 +19,13 @@ import type { Database } from './db/database.js';
 import { healthRoutes } from './health/routes.js';
 import { registerProblemHandlers } from './http/problem.js';
 import { isClientRoute, registerWeb } from './http/web.js';
+import { createProvider } from './llm/index.js';
+import type { LlmProvider } from './llm/types.js';
 import { PromptChangeBus } from './prompts/change-bus.js';
 import { promptRoutes } from './prompts/routes.js';
 import { PromptService } from './prompts/service.js';
 import { RenderService } from './rendering/service.js';
+import { SignalGenerator } from './signals/generate.js';
 import { signalRoutes } from './signals/routes.js';
 import { SignalService } from './signals/service.js';
 import { strategyRoutes } from './strategies/routes.js';
@@ -31,6 +35,8 @@ import { VERSION } from './version.js';
 export interface AppOptions {
   config: Config;
   database: Database;
+  /** The LLM the pipeline asks; by default the one LLM_PROVIDER configures. */
+  llm?: LlmProvider;
   /** Where the built web UI lives (tests point elsewhere). */
   webDist?: string;
 }
@@ -44,12 +50,13 @@ export interface App {
     rendering: RenderService;
     analytics: AnalyticsService;
     signals: SignalService;
+    generator: SignalGenerator;
     changes: PromptChangeBus;
   };
 }
 
 /** Builds the HTTP application from config and an open database; does not listen. */
-export async function buildApp({ config, database, webDist }: AppOptions): Promise<App> {
+export async function buildApp({ config, database, webDist, llm }: AppOptions): Promise<App> {
   const app = Fastify({
     logger: { level: config.logLevel },
     bodyLimit: 1024 * 1024,
@@ -66,14 +73,27 @@ export async function buildApp({ config, database, webDist }: AppOptions): Promi
   app.setSerializerCompiler(serializerCompiler);
 
   const changes = new PromptChangeBus(database);
+  const rollup = new RollupService(database, config.breakevenEpsilon);
   await changes.start();
+  const strategies = new StrategyService(database);
+  const prompts = new PromptService(database, changes);
+  const rendering = new RenderService(database, changes);
+  const signals = new SignalService(database, config.breakevenEpsilon);
   const services = {
     auth: new AuthService(database, config.adminToken),
-    strategies: new StrategyService(database),
-    prompts: new PromptService(database, changes),
-    rendering: new RenderService(database, changes),
-    analytics: new AnalyticsService(database, config.breakevenEpsilon),
-    signals: new SignalService(database, config.breakevenEpsilon),
+    strategies,
+    prompts,
+    rendering,
+    analytics: new AnalyticsService(database, rollup),
+    signals,
+    generator: new SignalGenerator(
+      database,
+      prompts,
+      rendering,
+      strategies,
+      signals,
+      llm ?? createProvider(config.llm),
+    ),
     changes,
   };
   app.addHook('onClose', () => changes.stop());
@@ -110,7 +130,7 @@ export async function buildApp({ config, database, webDist }: AppOptions): Promi
       await api.register(strategyRoutes(services.strategies));
       await api.register(promptRoutes(services.prompts, services.rendering));
       await api.register(analyticsRoutes(services.analytics));
-      await api.register(signalRoutes(services.signals));
+      await api.register(signalRoutes(services.signals, services.generator));
       await api.register(keyRoutes(services.auth));
     },
     { prefix: '/api/v1' },

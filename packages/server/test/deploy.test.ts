@@ -29,7 +29,7 @@ describe.each(DRIVERS)('promptledger deploy and verify on %s', (kind) => {
       expect(verify.code).toBe(0);
       for (const check of [
         'database reachable',
-        'tables exist — all 8',
+        'tables exist — all 9',
         'seed data loaded (≥ 3 prompts) — 3 prompts',
         'UI answers (GET /)',
         'template engine loads',

@@ -391,9 +391,11 @@ describe.each(DRIVERS)('prompt registry on %s', (kind) => {
              ('BTC', 'long', 100, 90, ${p.id}, 1, 'consolidation', 'breakeven', 0, 0, '2026-11-02T12:00Z'),
              ('BTC', 'long', 100, 90, ${p.id}, 1, 'consolidation', 'pending', null, null, '2026-11-02T13:00Z'),
              ('BTC', 'long', 100, 90, ${p.id}, 1, 'consolidation', 'cancelled', null, null, '2026-11-02T14:00Z');
+      insert into signal_prompts (signal_id, template_id, version, prompt_type)
+        select id, prompt_template_id, prompt_version, 'consolidation' from trading_signals where prompt_template_id = ${p.id};
     `);
     expect((await call('POST', `/prompts/${p.id}/performance/calculate`, viewer)).status).toBe(403);
-    expect((await call('POST', `/prompts/${p.id}/performance/calculate`, editor)).json()).toEqual({
+    expect((await call('POST', `/prompts/${p.id}/performance/calculate`, editor)).json()).toMatchObject({
       prompt_id: p.id,
       rows: 2,
     });

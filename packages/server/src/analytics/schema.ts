@@ -48,7 +48,12 @@ export const performanceResult = z.object({
   daily: z.array(dailySchema),
 });
 
-export const calculateResult = z.object({ prompt_id: z.number().int(), rows: z.number().int() });
+export const calculateResult = z.object({
+  prompt_id: z.number().int(),
+  rows: z.number().int().describe("The prompt's daily rows after the run"),
+  days_recomputed: z.number().int(),
+  ms: z.number().int(),
+});
 
 export const compareQuery = z.strictObject({
   a: z.coerce.number().int().positive(),

@@ -3,6 +3,7 @@ import { NotFoundError } from '../errors.js';
 import { findPrompt } from '../prompts/repository.js';
 import { type Summary, summarize } from './metrics.js';
 import * as repo from './repository.js';
+import type { RollupService } from './rollup-service.js';
 
 function daily(row: repo.PerformanceRow) {
   return {
@@ -25,8 +26,7 @@ const diff = (a: number | null, b: number | null) => (a === null || b === null ?
 export class AnalyticsService {
   constructor(
     private readonly database: Database,
-    /** Breakeven when |R| ≤ this (DESIGN §3); configured by PROMPTLEDGER_BREAKEVEN_EPSILON. */
-    private readonly breakevenEpsilon: number,
+    private readonly rollup: RollupService,
   ) {}
 
   private async requirePrompt(id: number) {
@@ -41,12 +41,12 @@ export class AnalyticsService {
     return { prompt_id: id, summary: summarize(rows), daily: rows.map(daily) };
   }
 
+  /** Brings the rollup up to date now (every changed day, so this prompt's rows included). */
   async calculate(id: number) {
     await this.requirePrompt(id);
-    const rows = await this.database.db.transaction((tx) =>
-      repo.recomputePrompt(tx, id, this.breakevenEpsilon),
-    );
-    return { prompt_id: id, rows };
+    const report = await this.rollup.run();
+    const rows = await repo.listRows(this.database.db, id, {});
+    return { prompt_id: id, rows: rows.length, days_recomputed: report.days, ms: report.ms };
   }
 
   async compare(q: {

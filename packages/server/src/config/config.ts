@@ -2,13 +2,9 @@ import path from 'node:path';
 import { z } from 'zod';
 import { type LlmConfig, loadLlmConfig } from '../llm/config.js';
 
-/** Raised when the environment holds a value the service cannot start with. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+import { ConfigError } from './error.js';
+
+export { ConfigError };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 

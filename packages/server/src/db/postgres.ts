@@ -20,6 +20,10 @@ const MIGRATION_LOCK_KEY = 727_274_001;
 
 export async function openPostgres(url: string): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle pooled connection that the server drops (restart, failover, admin termination) emits
+  // 'error' on the pool; unhandled, that would crash the process. The pool discards such clients
+  // and the next query reconnects, so there is nothing else to do here.
+  pool.on('error', () => undefined);
   // Fail at open, with the server's own words, rather than on the first request.
   const probe = await pool.connect().catch(async (err: Error) => {
     await pool.end();

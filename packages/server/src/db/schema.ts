@@ -196,6 +196,12 @@ export const tradingSignals = pgTable(
     profit_loss: doublePrecision('profit_loss'),
     exit_price: doublePrecision('exit_price'),
     exit_time: timestamp('exit_time', { withTimezone: true }),
+    /**
+     * The id of the transaction that last wrote the row (set by a trigger). The rollup compares it
+     * with the oldest transaction still running at its previous run, so it recomputes exactly the
+     * days that changed since then, commits racing that run included, which timestamps cannot do.
+     */
+    change_xid: bigint('change_xid', { mode: 'number' }).notNull().default(0),
     ...timestamps,
   },
   (t) => [
@@ -204,7 +210,7 @@ export const tradingSignals = pgTable(
     index('idx_trading_signals_prompt_exit').on(t.prompt_template_id, t.exit_time),
     index('idx_trading_signals_created_at').on(t.created_at),
     // The rollup recomputes exactly the days whose signals changed since its last run.
-    index('idx_trading_signals_updated_at').on(t.updated_at),
+    index('idx_trading_signals_change_xid').on(t.change_xid),
     check('ck_trading_signals_direction', inList('direction', DIRECTIONS)),
     check('ck_trading_signals_outcome', inList('outcome', OUTCOMES)),
     check(
@@ -286,6 +292,24 @@ export const auditEvents = pgTable(
   ],
 );
 
+/**
+ * Where the daily rollup got to. One row (id = 1). The next incremental run recomputes exactly
+ * the days of signals written by transactions at or after `watermark_xid`.
+ */
+export const rollupState = pgTable(
+  'performance_rollup_state',
+  {
+    id: integer('id').primaryKey().default(1),
+    /** Oldest transaction id still running when the last run started (pg_snapshot_xmin). */
+    watermark_xid: bigint('watermark_xid', { mode: 'number' }),
+    last_run_at: timestamp('last_run_at', { withTimezone: true }),
+    last_full_run_at: timestamp('last_full_run_at', { withTimezone: true }),
+    last_run_days: integer('last_run_days').notNull().default(0),
+    last_run_ms: integer('last_run_ms').notNull().default(0),
+  },
+  (t) => [check('ck_performance_rollup_state_single_row', sql`${t.id} = 1`)],
+);
+
 /** Every table of ours, in dependency order (parents first): backups, checks and tests walk it. */
 export const TABLE_NAMES = [
   'strategies',
@@ -296,4 +320,5 @@ export const TABLE_NAMES = [
   'signal_prompts',
   'api_keys',
   'audit_events',
+  'performance_rollup_state',
 ] as const;

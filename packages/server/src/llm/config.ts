@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { ConfigError } from '../config/config.js';
+import { ConfigError } from '../config/error.js';
 import type { ProviderName } from './types.js';
 
 export const LLM_PROVIDERS = ['openai', 'anthropic', 'heuristic'] as const satisfies readonly ProviderName[];

@@ -52,7 +52,10 @@ export function abortedError(): LlmError {
  * keeps retries from hammering a struggling server; the random half spreads out clients that
  * failed together.
  */
-export function backoffDelay(retry: number, policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs' | 'random'>) {
+export function backoffDelay(
+  retry: number,
+  policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs' | 'random'>,
+) {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
   return Math.round(ceiling / 2 + (ceiling / 2) * policy.random());
 }

@@ -1,4 +1,5 @@
 import { type Config, publicBaseUrl } from '../config/config.js';
+import { TABLE_NAMES } from '../db/schema.js';
 import type { HealthReport } from '../health/service.js';
 import { validateTemplate } from '../rendering/environment.js';
 import { SEED_PROMPTS } from '../seed/templates.js';
@@ -49,7 +50,9 @@ export async function runChecks(url: string): Promise<Check[]> {
     checks.push({
       name: 'tables exist',
       ok: health.schema.ok,
-      detail: health.schema.ok ? 'all 8' : `missing: ${health.schema.missing_tables.join(', ')}`,
+      detail: health.schema.ok
+        ? `all ${TABLE_NAMES.length}`
+        : `missing: ${health.schema.missing_tables.join(', ')}`,
     });
     checks.push({
       name: 'seed data loaded (≥ 3 prompts)',

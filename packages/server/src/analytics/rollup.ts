@@ -1,0 +1,77 @@
+import type { Db } from '../db/database.js';
+
+/**
+ * The rollup's SQL. A signal counts once for every distinct prompt version in its signal_prompts
+ * (an analysis prompt used for three timeframes counts once), on the UTC day it was generated.
+ * No-trade answers are not trades and never enter.
+ */
+const CLOSED = `outcome in ('win', 'loss', 'breakeven')`;
+
+function aggregateSql(dayFilter: string, epsilon: number): string {
+  const eps = Number(epsilon);
+  return `
+    insert into prompt_performance (prompt_template_id, prompt_version, strategy_id, evaluation_date,
+      signals_generated, total_profit_loss, win_count, loss_count, breakeven_count, avg_r_multiple, win_rate,
+      avg_profit_per_trade, avg_loss_per_trade, max_r_multiple, min_r_multiple, closed_count, cancelled_count,
+      pending_count, sum_r, sum_r2, sum_r_pos, sum_r_neg, sum_pl_pos, sum_pl_neg)
+    select u.template_id, u.version, t.strategy_id, (t.created_at at time zone 'UTC')::date,
+      count(*),
+      coalesce(sum(t.profit_loss) filter (where t.${CLOSED}), 0),
+      count(*) filter (where t.outcome = 'win'),
+      count(*) filter (where t.outcome = 'loss'),
+      count(*) filter (where t.outcome = 'breakeven'),
+      avg(t.actual_r_multiple) filter (where t.${CLOSED}),
+      (count(*) filter (where t.outcome = 'win'))::float8 / nullif(count(*) filter (where t.outcome in ('win', 'loss')), 0),
+      avg(t.profit_loss) filter (where t.${CLOSED}),
+      avg(t.profit_loss) filter (where t.outcome = 'loss'),
+      max(t.actual_r_multiple) filter (where t.${CLOSED}),
+      min(t.actual_r_multiple) filter (where t.${CLOSED}),
+      count(*) filter (where t.${CLOSED}),
+      count(*) filter (where t.outcome = 'cancelled'),
+      count(*) filter (where t.outcome = 'pending'),
+      coalesce(sum(t.actual_r_multiple) filter (where t.${CLOSED}), 0),
+      coalesce(sum(t.actual_r_multiple * t.actual_r_multiple) filter (where t.${CLOSED}), 0),
+      coalesce(sum(t.actual_r_multiple) filter (where t.${CLOSED} and t.actual_r_multiple > ${eps}), 0),
+      coalesce(sum(t.actual_r_multiple) filter (where t.${CLOSED} and t.actual_r_multiple < ${-eps}), 0),
+      coalesce(sum(t.profit_loss) filter (where t.${CLOSED} and t.profit_loss > 0), 0),
+      coalesce(sum(t.profit_loss) filter (where t.${CLOSED} and t.profit_loss < 0), 0)
+    from (select distinct signal_id, template_id, version from signal_prompts) u
+    join trading_signals t on t.id = u.signal_id
+    where t.direction <> 'no_trade' and ${dayFilter}
+    group by u.template_id, u.version, t.strategy_id, (t.created_at at time zone 'UTC')::date`;
+}
+
+const utcMidnight = (day: string) => `('${day}'::date)::timestamp at time zone 'UTC'`;
+const dayRange = (from: string, to: string) =>
+  `t.created_at >= ${utcMidnight(from)} and t.created_at < (('${to}'::date + 1)::timestamp at time zone 'UTC')`;
+
+const isDay = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d);
+
+/** Replaces the rows of the days in [from, to] (UTC) with fresh aggregates. Idempotent. */
+export async function rebuildDays(db: Db, from: string, to: string, epsilon: number): Promise<void> {
+  if (!isDay(from) || !isDay(to)) throw new RangeError(`bad day range ${from}..${to}`);
+  await db.execute(`delete from prompt_performance where evaluation_date between '${from}' and '${to}'`);
+  await db.execute(aggregateSql(dayRange(from, to), epsilon));
+}
+
+/** UTC days of signals written by transactions at or after `sinceXid` (every day when null). */
+export async function changedDays(db: Db, sinceXid: number | null): Promise<string[]> {
+  const where = sinceXid === null ? '' : `where change_xid >= ${Math.trunc(sinceXid)}`;
+  const result = (await db.execute(
+    `select distinct to_char((created_at at time zone 'UTC')::date, 'YYYY-MM-DD') as day from trading_signals ${where} order by 1`,
+  )) as unknown as { rows: { day: string }[] };
+  return result.rows.map((r) => r.day);
+}
+
+/**
+ * The oldest transaction still running now: every transaction before it has committed (or
+ * aborted), so its writes are visible to a scan that starts after this call.
+ */
+export async function oldestRunningXid(db: Db): Promise<number> {
+  const result = (await db.execute(
+    'select pg_snapshot_xmin(pg_current_snapshot())::text as x',
+  )) as unknown as {
+    rows: { x: string }[];
+  };
+  return Number(result.rows[0]!.x);
+}
