@@ -51,6 +51,7 @@ export interface App {
     analytics: AnalyticsService;
     signals: SignalService;
     generator: SignalGenerator;
+    rollup: RollupService;
     changes: PromptChangeBus;
   };
 }
@@ -94,6 +95,7 @@ export async function buildApp({ config, database, webDist, llm }: AppOptions): 
       signals,
       llm ?? createProvider(config.llm),
     ),
+    rollup,
     changes,
   };
   app.addHook('onClose', () => changes.stop());

@@ -86,6 +86,16 @@ function parseRole(value: string): Role {
   return value as Role;
 }
 
+function parseDay(value: string): string {
+  const time = Date.parse(`${value}T00:00:00Z`);
+  const ok =
+    /^\d{4}-\d{2}-\d{2}$/.test(value) &&
+    !Number.isNaN(time) &&
+    new Date(time).toISOString().startsWith(value);
+  if (!ok) throw new InvalidArgumentError('must be a date YYYY-MM-DD');
+  return value;
+}
+
 function parseId(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
@@ -182,6 +192,60 @@ program
   .action(async (opts: { url?: string }) => {
     if (!(await verify(config(), opts)).ok) process.exit(1);
   });
+
+program
+  .command('aggregate')
+  .description(
+    'bring the daily per-prompt-version performance rollup up to date (the scheduled job, on demand)',
+  )
+  .option('--from <day>', 'first UTC day to recompute (YYYY-MM-DD)', parseDay)
+  .option('--to <day>', 'last UTC day to recompute (YYYY-MM-DD)', parseDay)
+  .option('--full', 'recompute every day, not only the days whose signals changed')
+  .action((opts: { from?: string; to?: string; full?: boolean }) =>
+    withDatabase(async (db) => {
+      const { RollupService } = await import('./analytics/rollup-service.js');
+      const cliProgress = (await import('cli-progress')).default;
+      await db.migrate();
+      const bar = new cliProgress.SingleBar(
+        {
+          format: 'Aggregating [{bar}] {percentage}% | {value}/{total} days',
+          stream: process.stderr,
+          noTTYOutput: true,
+          notTTYSchedule: 2000,
+        },
+        cliProgress.Presets.shades_classic,
+      );
+      let started = false;
+      const report = await new RollupService(db, config().breakevenEpsilon).run({
+        ...opts,
+        onProgress: (done, total) => {
+          if (!started) bar.start(total, 0);
+          started = true;
+          bar.update(done);
+        },
+      });
+      if (started) bar.stop();
+      process.stdout.write(
+        `${report.mode === 'full' ? 'Full' : 'Incremental'} rollup: ${report.days} day(s) recomputed in ${(report.ms / 1000).toFixed(1)} s.\n`,
+      );
+    }),
+  );
+
+program
+  .command('generate')
+  .description(
+    'generate a trading signal with the configured LLM provider (LLM_PROVIDER; default: heuristic)',
+  )
+  .requiredOption('--symbol <symbol>', 'e.g. BTCUSDT')
+  .option('--timeframes <list>', 'comma-separated, e.g. 1h,4h', '1h,4h')
+  .option('--strategy <id>', 'strategy id (its own prompts are used where it has them)', parseId)
+  .option('--context <file>', 'JSON file with current_price, indicators… (default: read from stdin if piped)')
+  .action((opts: { symbol: string; timeframes: string; strategy?: number; context?: string }) =>
+    withDatabase(async (db) => {
+      const { runGenerate } = await import('./ops/generate.js');
+      await runGenerate(db, config(), cliActor(), opts);
+    }),
+  );
 
 const signals = program.command('signals').description('signal history');
 signals

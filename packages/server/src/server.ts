@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { type Config, publicBaseUrl } from './config/config.js';
 import { type Database, openDatabase } from './db/database.js';
+import { JobScheduler } from './jobs/scheduler.js';
 import { seedIfEmpty } from './seed/seed.js';
 
 export interface RunningServer {
@@ -26,35 +27,45 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const prepare = options.prepare ?? true;
   // Opening PGlite is mostly WebAssembly compilation, which V8 does off the main thread: load the
   // HTTP stack meanwhile instead of after.
-  const opening = openDatabase(config.database);
-  const appModule = import('./app.js').catch(async (err: unknown) => {
-    await opening.then((db) => db.close()).catch(() => undefined);
-    throw err;
-  });
-  const database = await opening;
+  const appModule = import('./app.js');
+  appModule.catch(() => undefined); // awaited below; only keeps an early failure from going unhandled
+  const database = await openDatabase(config.database);
+  let app: FastifyInstance | undefined;
   try {
     const { buildApp } = await appModule;
     if (prepare) {
       await database.migrate();
       await seedIfEmpty(database);
     }
-    const { app, services } = await buildApp({ config, database, webDist: options.webDist });
+    const built = await buildApp({ config, database, webDist: options.webDist });
+    app = built.app;
+    const { services } = built;
     const firstAdminKey = prepare ? await services.auth.bootstrapAdminKey() : undefined;
     await app.listen({ port: config.port, host: config.host });
-    const address = app.server.address();
+    let jobs: JobScheduler | undefined;
+    if (prepare && config.rollupCron) {
+      jobs = new JobScheduler(database, services.rollup, config.rollupCron, app.log);
+      // After listen: the first catch-up run must not delay the service answering.
+      await jobs.start();
+    }
+    const listening = app;
+    const address = listening.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     let closing: Promise<void> | undefined;
     return {
-      app,
+      app: listening,
       database,
       url: publicBaseUrl(config.host, port),
       firstAdminKey,
       close() {
-        closing ??= app.close().finally(() => database.close());
+        closing ??= (jobs?.stop() ?? Promise.resolve())
+          .then(() => listening.close())
+          .finally(() => database.close());
         return closing;
       },
     };
   } catch (err) {
+    await app?.close().catch(() => undefined);
     await database.close();
     throw err;
   }

@@ -66,8 +66,38 @@ export function logGamma(x: number): number {
   return LN_SQRT_2PI + (z + 0.5) * Math.log(t) - t + Math.log(a);
 }
 
-/** ln B(a, b) = ln Γ(a) + ln Γ(b) − ln Γ(a + b). */
+/**
+ * Stirling remainder δ(x) = ln Γ(x) − [(x − ½) ln x − x + ln √(2π)] for x ≥ 10, by its asymptotic
+ * series Σ B₂ₖ / (2k(2k−1) x^(2k−1)) (terms to x⁻¹³, below 1e−16 at x = 10).
+ */
+function stirlingRemainder(x: number): number {
+  const r = 1 / (x * x);
+  const series = [1 / 12, -1 / 360, 1 / 1260, -1 / 1680, 1 / 1188, -691 / 360_360, 1 / 156];
+  let sum = 0;
+  for (let k = series.length - 1; k >= 0; k--) sum = sum * r + series[k]!;
+  return sum / x;
+}
+
+/**
+ * ln B(a, b) = ln Γ(a) + ln Γ(b) − ln Γ(a + b). When an argument is ≥ 10 the large ln Γ terms
+ * cancel, so (as R's lbeta does) the Stirling parts are cancelled algebraically and only the small
+ * remainders δ are subtracted: with p = min(a, b), q = max(a, b),
+ * p ≥ 10: −½ ln q + ln √(2π) + δ(p) + δ(q) − δ(p+q) + (p − ½) ln(p/(p+q)) + q ln(1 − p/(p+q));
+ * q ≥ 10 > p: ln Γ(p) + δ(q) − δ(p+q) + p − p ln(p+q) + (q − ½) ln(1 − p/(p+q)).
+ * Without this the t distribution at ν ~ 10⁵ would lose four digits.
+ */
 export function logBeta(a: number, b: number): number {
+  const p = Math.min(a, b);
+  const q = Math.max(a, b);
+  const share = p / (p + q);
+  if (p >= 10) {
+    const corr = stirlingRemainder(p) + stirlingRemainder(q) - stirlingRemainder(p + q);
+    return -0.5 * Math.log(q) + LN_SQRT_2PI + corr + (p - 0.5) * Math.log(share) + q * Math.log1p(-share);
+  }
+  if (q >= 10) {
+    const corr = stirlingRemainder(q) - stirlingRemainder(p + q);
+    return logGamma(p) + corr + p - p * Math.log(p + q) + (q - 0.5) * Math.log1p(-share);
+  }
   return logGamma(a) + logGamma(b) - logGamma(a + b);
 }
 
@@ -571,7 +601,10 @@ export function welchTTest(
   if (se === 0) return null;
   const diff = mean2 - mean1;
   const t = diff / se;
-  const df = (v1 + v2) ** 2 / ((v1 * v1) / (n1 - 1) + (v2 * v2) / (n2 - 1));
+  // Written with the shares w = v/(v₁ + v₂) ∈ [0, 1], so tiny variances cannot underflow to 0/0.
+  const w1 = v1 / (v1 + v2);
+  const w2 = v2 / (v1 + v2);
+  const df = 1 / ((w1 * w1) / (n1 - 1) + (w2 * w2) / (n2 - 1));
   const p = Math.min(1, 2 * studentTCdf(-Math.abs(t), df));
   const half = studentTQuantile(1 - (1 - confidence) / 2, df) * se;
   return { t, df, p_value: p, diff, ci: { low: diff - half, high: diff + half } };

@@ -30,6 +30,10 @@ const envSchema = z.object({
     .transform(Number)
     .refine((n) => n <= 1, 'must be a number from 0 to 1')
     .default(0.05),
+  PROMPTLEDGER_ROLLUP_CRON: z
+    .string()
+    .regex(/^(off|\S+( \S+){4})$/, 'must be a 5-field cron expression (UTC), e.g. "15 0 * * *", or off')
+    .default('15 0 * * *'),
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -46,6 +50,8 @@ export interface Config {
   logLevel: LogLevel;
   /** A closed trade is breakeven when |R| ≤ this (default 0.05). */
   breakevenEpsilon: number;
+  /** When the daily performance rollup runs (cron, UTC); null = never on a schedule. */
+  rollupCron: string | null;
   /** Which LLM answers the signal pipeline (LLM_PROVIDER and friends; see llm/config.ts). */
   llm: LlmConfig;
 }
@@ -78,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminToken: e.PROMPTLEDGER_ADMIN_TOKEN,
     logLevel: e.LOG_LEVEL,
     breakevenEpsilon: e.PROMPTLEDGER_BREAKEVEN_EPSILON,
+    rollupCron: e.PROMPTLEDGER_ROLLUP_CRON === 'off' ? null : e.PROMPTLEDGER_ROLLUP_CRON,
     llm: loadLlmConfig(env),
   };
 }

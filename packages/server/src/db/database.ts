@@ -18,6 +18,11 @@ export interface Database {
   exec(sqlText: string): Promise<void>;
   /** Run one parameterised statement and return its rows. */
   query<T extends Record<string, unknown>>(sqlText: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * For libraries that bring their own SQL (pg-boss): with parameters one statement, without them
+   * possibly several; returns the rows of the last statement.
+   */
+  passthrough(sqlText: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
   /** Apply pending migrations; returns how many were applied. Safe to call concurrently. */
   migrate(): Promise<number>;
   /** LISTEN on a channel with a connection of its own; resolves to a function that stops it. */

@@ -40,6 +40,12 @@ export async function openPglite(dataDir: string): Promise<Database> {
     async query<T extends Record<string, unknown>>(sqlText: string, params: unknown[] = []) {
       return (await client.query<T>(sqlText, params)).rows;
     },
+    async passthrough(sqlText, params) {
+      if (params && params.length > 0)
+        return { rows: (await client.query<Record<string, unknown>>(sqlText, params)).rows };
+      const results = await client.exec(sqlText);
+      return { rows: (results.at(-1)?.rows ?? []) as Record<string, unknown>[] };
+    },
     async migrate() {
       const before = await countAppliedMigrations(database);
       await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_FOLDER });

@@ -49,6 +49,12 @@ export async function openPostgres(url: string): Promise<Database> {
     async query<T extends Record<string, unknown>>(sqlText: string, params: unknown[] = []) {
       return (await pool.query<T>(sqlText, params)).rows;
     },
+    async passthrough(sqlText, params) {
+      const result = (await pool.query(sqlText, params && params.length > 0 ? params : undefined)) as
+        | pg.QueryResult<Record<string, unknown>>
+        | pg.QueryResult<Record<string, unknown>>[];
+      return { rows: Array.isArray(result) ? (result.at(-1)?.rows ?? []) : result.rows };
+    },
     async migrate() {
       const client = await pool.connect();
       try {

@@ -30,6 +30,7 @@ export function testConfig(db: TestDatabase, overrides: Partial<Config> = {}): C
     logLevel: 'silent',
     breakevenEpsilon: 0.05,
     llm: loadLlmConfig({}),
+    rollupCron: null,
     ...overrides,
   };
 }
