@@ -14,7 +14,10 @@ const CONNECTIONS = 10;
 
 function startProcess(args, env, pattern) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, args, {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (c) => {
       out += c;
@@ -33,7 +36,9 @@ async function stop(child) {
 
 function cannon(opts) {
   return new Promise((resolve, reject) => {
-    autocannon({ connections: CONNECTIONS, duration: DURATION, ...opts }, (err, res) => (err ? reject(err) : resolve(res)));
+    autocannon({ connections: CONNECTIONS, duration: DURATION, ...opts }, (err, res) =>
+      err ? reject(err) : resolve(res),
+    );
   });
 }
 
@@ -54,7 +59,13 @@ fs.rmSync(helloFile);
 
 // The service, with 10,000 extra prompts stored.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-bench-http-'));
-const env = { PORT: '0', PROMPTLEDGER_DATA_DIR: dir, PROMPTLEDGER_ADMIN_TOKEN: TOKEN, LOG_LEVEL: 'warn', DATABASE_URL: '' };
+const env = {
+  PORT: '0',
+  PROMPTLEDGER_DATA_DIR: dir,
+  PROMPTLEDGER_ADMIN_TOKEN: TOKEN,
+  LOG_LEVEL: 'warn',
+  DATABASE_URL: '',
+};
 const pattern = /is running at (http:\/\/\S+)[\s\S]*Press Ctrl\+C/;
 {
   const first = await startProcess([CLI, 'serve'], env, pattern);
@@ -68,22 +79,39 @@ const pattern = /is running at (http:\/\/\S+)[\s\S]*Press Ctrl\+C/;
 }
 const svc = await startProcess([CLI, 'serve'], env, pattern);
 const auth = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
-const analysis = await (await fetch(`${svc.url}/api/v1/prompts/resolve?template_type=analysis`, { headers: auth })).json();
+const analysis = await (
+  await fetch(`${svc.url}/api/v1/prompts/resolve?template_type=analysis`, { headers: auth })
+).json();
 const context = JSON.parse(fs.readFileSync('bench/fixtures/render-context.json', 'utf8'));
 const body = JSON.stringify({ prompt_id: analysis.prompt.id, context });
-const check = await (await fetch(`${svc.url}/api/v1/prompts/render`, { method: 'POST', headers: auth, body })).json();
+const check = await (
+  await fetch(`${svc.url}/api/v1/prompts/render`, { method: 'POST', headers: auth, body })
+).json();
 if (!check.rendered?.includes('BTCUSDT')) throw new Error(`render check failed: ${JSON.stringify(check)}`);
 
 const render = await cannon({ url: `${svc.url}/api/v1/prompts/render`, method: 'POST', headers: auth, body });
 const list = await cannon({ url: `${svc.url}/api/v1/prompts/?page=1&page_size=10`, headers: auth });
-const filtered = await cannon({ url: `${svc.url}/api/v1/prompts/?template_type=analysis&search=prompt%2099&page=2`, headers: auth });
+const filtered = await cannon({
+  url: `${svc.url}/api/v1/prompts/?template_type=analysis&search=prompt%2099&page=2`,
+  headers: auth,
+});
 await stop(svc.child);
 fs.rmSync(dir, { recursive: true, force: true });
 
 const verdict = (ok) => (ok ? 'PASS' : 'FAIL');
-console.log(`autocannon, ${CONNECTIONS} connections, ${DURATION} s each, loopback, ${os.cpus().length} cores`);
+console.log(
+  `autocannon, ${CONNECTIONS} connections, ${DURATION} s each, loopback, ${os.cpus().length} cores`,
+);
 console.log(`  baseline hello-world Fastify      ${fmt(baseline)}`);
-console.log(`  POST /prompts/render (by id)      ${fmt(render)}  target ≥ 5,000 req/s, p99 ≤ 10 ms: ${verdict(render.requests.average >= 5000 && render.latency.p99 <= 10)}`);
-console.log(`  GET /prompts/ (10,003 stored)     ${fmt(list)}  target p99 ≤ 20 ms: ${verdict(list.latency.p99 <= 20)}`);
-console.log(`  GET /prompts/ filtered + search   ${fmt(filtered)}  target p99 ≤ 20 ms: ${verdict(filtered.latency.p99 <= 20)}`);
-console.log(`  render vs baseline: ${((render.requests.average / baseline.requests.average) * 100).toFixed(0)}% of hello-world throughput`);
+console.log(
+  `  POST /prompts/render (by id)      ${fmt(render)}  target ≥ 5,000 req/s, p99 ≤ 10 ms: ${verdict(render.requests.average >= 5000 && render.latency.p99 <= 10)}`,
+);
+console.log(
+  `  GET /prompts/ (10,003 stored)     ${fmt(list)}  target p99 ≤ 20 ms: ${verdict(list.latency.p99 <= 20)}`,
+);
+console.log(
+  `  GET /prompts/ filtered + search   ${fmt(filtered)}  target p99 ≤ 20 ms: ${verdict(filtered.latency.p99 <= 20)}`,
+);
+console.log(
+  `  render vs baseline: ${((render.requests.average / baseline.requests.average) * 100).toFixed(0)}% of hello-world throughput`,
+);

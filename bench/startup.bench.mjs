@@ -12,7 +12,10 @@ const TARGET_COLD_MS = 2000;
 function startToFirst200(args, env, urlFrom) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let polling = false;
     child.stdout.on('data', (c) => {
@@ -48,7 +51,13 @@ const serveUrl = (out) => /is running at (http:\/\/\S+)/.exec(out)?.[1];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-bench-start-'));
-const env = { PORT: '0', PROMPTLEDGER_DATA_DIR: dir, PROMPTLEDGER_ADMIN_TOKEN: 'bench-admin-token-0123456789', LOG_LEVEL: 'warn', DATABASE_URL: '' };
+const env = {
+  PORT: '0',
+  PROMPTLEDGER_DATA_DIR: dir,
+  PROMPTLEDGER_ADMIN_TOKEN: 'bench-admin-token-0123456789',
+  LOG_LEVEL: 'warn',
+  DATABASE_URL: '',
+};
 
 // Baseline: hello-world Fastify.
 const hello = `import Fastify from 'fastify'; const app = Fastify(); app.get('/health', async () => ({ ok: true }));
@@ -93,8 +102,12 @@ fs.rmSync(dir, { recursive: true, force: true });
 const f = (ms) => `${(ms / 1000).toFixed(2)} s`;
 console.log('start to first 200 on GET /health (process spawn included)');
 console.log(`  baseline: hello-world Fastify             ${f(median(baseline))} (median of 5)`);
-console.log(`  first-ever start, embedded PGlite         ${f(first.ms)} (initialises the data directory, migrates, seeds)`);
-console.log(`  cold start, existing embedded database    ${f(median(cold))} (median of 5; min ${f(Math.min(...cold))}, max ${f(Math.max(...cold))}) target ≤ ${f(TARGET_COLD_MS)}: ${median(cold) <= TARGET_COLD_MS ? 'PASS' : 'FAIL'}`);
+console.log(
+  `  first-ever start, embedded PGlite         ${f(first.ms)} (initialises the data directory, migrates, seeds)`,
+);
+console.log(
+  `  cold start, existing embedded database    ${f(median(cold))} (median of 5; min ${f(Math.min(...cold))}, max ${f(Math.max(...cold))}) target ≤ ${f(TARGET_COLD_MS)}: ${median(cold) <= TARGET_COLD_MS ? 'PASS' : 'FAIL'}`,
+);
 if (pgCold.ms) console.log(`  cold start, PostgreSQL                    ${f(pgCold.ms)}`);
 else console.log(`  cold start, PostgreSQL                    skipped: ${pgCold.error}`);
 console.log('resident memory at idle');
