@@ -74,7 +74,7 @@ export async function buildApp({ config, database, webDist, llm }: AppOptions): 
   app.setSerializerCompiler(serializerCompiler);
 
   const changes = new PromptChangeBus(database);
-  const rollup = new RollupService(database, config.breakevenEpsilon);
+  const rollup = new RollupService(database);
   await changes.start();
   const strategies = new StrategyService(database);
   const prompts = new PromptService(database, changes);
@@ -85,7 +85,7 @@ export async function buildApp({ config, database, webDist, llm }: AppOptions): 
     strategies,
     prompts,
     rendering,
-    analytics: new AnalyticsService(database, rollup),
+    analytics: new AnalyticsService(database, rollup, config.breakevenEpsilon),
     signals,
     generator: new SignalGenerator(
       database,

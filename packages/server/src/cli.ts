@@ -216,7 +216,7 @@ program
         cliProgress.Presets.shades_classic,
       );
       let started = false;
-      const report = await new RollupService(db, config().breakevenEpsilon).run({
+      const report = await new RollupService(db).run({
         ...opts,
         onProgress: (done, total) => {
           if (!started) bar.start(total, 0);

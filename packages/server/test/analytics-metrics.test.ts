@@ -7,7 +7,6 @@ import {
   formatP,
   MIN_CLOSED_PER_ARM,
 } from '../src/analytics/compare.js';
-import { type RollupRow, summarize } from '../src/analytics/metrics.js';
 import {
   agrestiCaffoInterval,
   fisherExactTest,
@@ -182,10 +181,17 @@ describe('metricsFromSums edges', () => {
     expect(m.sqn).toBeNull();
   });
 
-  it('identical trades: sd 0, SQN null (not Infinity)', () => {
-    const m = metricsFromSums(sumsFromTrades(tradesOf([1, 1, 1]), EPS));
-    expect(m.sd_r).toBe(0);
-    expect(m.sqn).toBeNull();
+  it('refuses a trade without a finite R or P&L', () => {
+    expect(() => sumsFromTrades([{ r: Number.NaN, pl: 1 }], EPS)).toThrow(RangeError);
+    expect(() => sumsFromTrades([{ r: 1, pl: Number.POSITIVE_INFINITY }], EPS)).toThrow(RangeError);
+  });
+
+  it('identical trades: sd exactly 0 despite rounding in the sums, SQN null (not 10⁸)', () => {
+    for (const r of [1, 0.1, 0.7, -1.3, 2.2, 9.87654321]) {
+      const m = metricsFromSums(sumsFromTrades(tradesOf(Array.from({ length: 7 }, () => r)), EPS));
+      expect(m.sd_r, String(r)).toBe(0);
+      expect(m.sqn).toBeNull();
+    }
   });
 });
 
@@ -233,7 +239,7 @@ describe('rollup rows', () => {
     });
   };
 
-  it('a date range is the sum of its rows, and agrees with summarize()', () => {
+  it('a date range is the sum of its rows', () => {
     const rows = [
       day([2, -1, 0], '2026-01-01', 1),
       day([], '2026-01-02', 0, 2),
@@ -244,13 +250,6 @@ describe('rollup rows', () => {
       sumsFromTrades(tradesOf([2, -1, 0, 1.5, -0.5, -1, 3]), EPS, { pending: 1, cancelled: 2 }),
     );
     expect(sameMetrics(m, all)).toBe(true);
-    const old = summarize(rows as RollupRow[]);
-    expect(m.win_rate).toBe(old.win_rate);
-    expect(m.expectancy_r).toBeCloseTo(old.avg_r_multiple!, 14);
-    expect(m.sd_r).toBeCloseTo(old.std_r_multiple!, 14);
-    expect(m.avg_win_pl).toBeCloseTo(old.avg_win_pl!, 12);
-    expect(m.total_pl).toBeCloseTo(old.total_profit_loss, 12);
-    expect(m.signals).toBe(old.signals_generated);
   });
 });
 
@@ -332,10 +331,23 @@ const exactTrade = fc.record({
   pl: fc.option(fc.integer({ min: -1000, max: 1000 }), { nil: null }),
 });
 const doubleR = fc.double({ min: -10, max: 10, noNaN: true, noDefaultInfinity: true });
-const doubleTrade = fc.record({
-  r: doubleR,
-  pl: fc.option(fc.double({ min: -1e4, max: 1e4, noNaN: true }), { nil: null }),
-});
+// P&L has the sign of R (position size × R), or is missing.
+const doubleTrade = fc
+  .record({ r: doubleR, size: fc.double({ min: 0.01, max: 1000, noNaN: true }), missing: fc.boolean() })
+  .map(({ r, size, missing }) => ({ r, pl: missing ? null : r * size }));
+
+/** Metrics from different summation orders: 1e-9 relative, except what divides by a near-zero sd. */
+function sameUpToRounding(x: TradeMetrics, y: TradeMetrics, rs: readonly number[]): boolean {
+  const scale = 1 + Math.max(0, ...rs.map(Math.abs));
+  const { sd_r: sx, sqn: qx, expectancy_ci: cx, ...restX } = x;
+  const { sd_r: sy, sqn: qy, expectancy_ci: cy, ...restY } = y;
+  if (!sameMetrics(restX as TradeMetrics, restY as TradeMetrics, 1e-9)) return false;
+  if (sx === null || sy === null) return sx === sy;
+  if (Math.abs(sx - sy) > 1e-7 * scale) return false;
+  // A spread at the level of rounding noise makes SQN meaningless; compare it only on real spread.
+  if (sy < 1e-4 * scale) return true;
+  return closeTo(qx, qy, 1e-6) && closeTo(cx!.low, cy!.low, 1e-6) && closeTo(cx!.high, cy!.high, 1e-6);
+}
 const withTimes = (ts: { r: number; pl: number | null }[]): ClosedTrade[] =>
   ts.map((t, i) => ({ ...t, exit_time: new Date(T0 + i * HOUR) }));
 
@@ -374,7 +386,13 @@ describe('properties', () => {
           const joined = [...a, ...b];
           const viaSums = metricsFromSums(addSums(sumsFromTrades(a, EPS), sumsFromTrades(b, EPS)));
           const direct1 = metricsFromSums(sumsFromTrades(joined, EPS));
-          expect(sameMetrics(viaSums, direct1, 1e-9)).toBe(true);
+          expect(
+            sameUpToRounding(
+              viaSums,
+              direct1,
+              joined.map((t) => t.r),
+            ),
+          ).toBe(true);
           if (joined.length >= 2) {
             const d = direct(joined.map((t) => t.r));
             expect(closeTo(viaSums.expectancy_r, d.mean, 1e-9)).toBe(true);
@@ -401,7 +419,13 @@ describe('properties', () => {
           const m1 = metricsFromSums(sumsFromTrades(ts, EPS));
           const m2 = metricsFromSums(sumsFromTrades(perm, EPS));
           expect(closeTo(m1.expectancy_r, m2.expectancy_r, 1e-9)).toBe(true);
-          expect(closeTo(m1.sd_r, m2.sd_r, 1e-6)).toBe(true);
+          expect(
+            sameUpToRounding(
+              m1,
+              m2,
+              ts.map((t) => t.r),
+            ),
+          ).toBe(true);
           const dd = maxDrawdown(withTimes(perm)).r;
           expect(dd.depth).toBeGreaterThanOrEqual(0);
           expect(Math.abs(dd.depth - bruteDrawdown(perm.map((t) => t.r)))).toBeLessThanOrEqual(1e-9);
@@ -493,6 +517,13 @@ describe('compareArms', () => {
     expect(compareArms(arm(50, 50, 1), arm(50, 50, 1.6)).verdict).toBe(
       'Not enough data to tell these apart: the win rates are equal (95% CI −13.7 to 13.7), and no number of ' +
         "trades would detect a win-rate difference of zero. B's mean R is 0.30 R higher (95% CI −0.03 to 0.63, p = 0.071).",
+    );
+  });
+
+  it('verdict: no decided trades in one arm, no spread in either', () => {
+    expect(compareArms(arm(0, 0, 1.5, -1, 12), arm(0, 0, 1.5, -1, 10)).verdict).toBe(
+      'Not enough data to tell these apart: there are no decided trades to compare win rates. Mean R cannot be ' +
+        'compared yet (it needs two closed trades and some spread in each arm).',
     );
   });
 

@@ -385,12 +385,12 @@ describe.each(DRIVERS)('prompt registry on %s', (kind) => {
   it('performance, calculate, compare and leaderboard work on recorded outcomes', async () => {
     const p = await create({ name: 'Scored', template_type: 'consolidation', template_content: 'go' });
     await t.server.database.exec(`
-      insert into trading_signals (symbol, direction, entry_price, stop_loss, prompt_template_id, prompt_version, prompt_type, outcome, actual_r_multiple, profit_loss, created_at)
-      values ('BTC', 'long', 100, 90, ${p.id}, 1, 'consolidation', 'win', 2, 200, '2026-11-01T10:00Z'),
-             ('BTC', 'long', 100, 90, ${p.id}, 1, 'consolidation', 'loss', -1, -100, '2026-11-01T12:00Z'),
-             ('BTC', 'long', 100, 90, ${p.id}, 1, 'consolidation', 'breakeven', 0, 0, '2026-11-02T12:00Z'),
-             ('BTC', 'long', 100, 90, ${p.id}, 1, 'consolidation', 'pending', null, null, '2026-11-02T13:00Z'),
-             ('BTC', 'long', 100, 90, ${p.id}, 1, 'consolidation', 'cancelled', null, null, '2026-11-02T14:00Z');
+      insert into trading_signals (symbol, direction, entry_price, stop_loss, prompt_template_id, prompt_version, prompt_type, outcome, actual_r_multiple, profit_loss, exit_time, created_at)
+      values ('BTC', 'long', 100, 90, ${p.id}, 1, 'consolidation', 'win', 2, 200, '2026-11-01T11:00Z', '2026-11-01T10:00Z'),
+             ('BTC', 'long', 100, 90, ${p.id}, 1, 'consolidation', 'loss', -1, -100, '2026-11-01T13:00Z', '2026-11-01T12:00Z'),
+             ('BTC', 'long', 100, 90, ${p.id}, 1, 'consolidation', 'breakeven', 0, 0, '2026-11-02T13:00Z', '2026-11-02T12:00Z'),
+             ('BTC', 'long', 100, 90, ${p.id}, 1, 'consolidation', 'pending', null, null, null, '2026-11-02T13:00Z'),
+             ('BTC', 'long', 100, 90, ${p.id}, 1, 'consolidation', 'cancelled', null, null, null, '2026-11-02T14:00Z');
       insert into signal_prompts (signal_id, template_id, version, prompt_type)
         select id, prompt_template_id, prompt_version, 'consolidation' from trading_signals where prompt_template_id = ${p.id};
     `);
@@ -400,40 +400,52 @@ describe.each(DRIVERS)('prompt registry on %s', (kind) => {
       rows: 2,
     });
     const perf = (await call('GET', `/prompts/${p.id}/performance`, viewer)).json() as {
-      summary: Record<string, number>;
+      summary: Record<string, unknown>;
       daily: unknown[];
+      equity_curve: { cumulative_r: number }[];
     };
     expect(perf.summary).toMatchObject({
-      signals_generated: 5,
-      closed: 3,
+      signals: 5,
+      n_closed: 3,
       pending: 1,
       cancelled: 1,
       wins: 1,
       losses: 1,
       breakevens: 1,
       win_rate: 0.5,
-      avg_r_multiple: 1 / 3,
-      total_profit_loss: 100,
-      max_r_multiple: 2,
-      min_r_multiple: -1,
+      total_pl: 100,
+      max_r: 2,
+      min_r: -1,
+      longest_win_streak: 1,
+      longest_loss_streak: 1,
+      max_drawdown_r: { depth: 1, peak: 2, trough: 1 },
     });
+    expect(perf.summary.expectancy_r).toBeCloseTo(1 / 3, 12);
+    expect((perf.summary.win_rate_ci as { low: number }).low).toBeLessThan(0.5);
     expect(perf.daily).toHaveLength(2);
+    expect(perf.equity_curve.map((e) => e.cumulative_r)).toEqual([2, 1, 1]);
     const oneDay = (
       await call('GET', `/prompts/${p.id}/performance?from=2026-11-02&to=2026-11-02`, viewer)
     ).json() as {
-      summary: Record<string, number>;
+      summary: Record<string, unknown>;
     };
-    expect(oneDay.summary).toMatchObject({ signals_generated: 3, closed: 1, breakevens: 1, win_rate: null });
+    expect(oneDay.summary).toMatchObject({ signals: 3, n_closed: 1, breakevens: 1, win_rate: null });
 
     const board = (await call('GET', '/prompts/leaderboard?min_signals=3', viewer)).json() as {
-      entries: { prompt_id: number }[];
+      entries: { prompt_id: number; n: number; lower_bound: number }[];
     };
     expect(board.entries.map((e) => e.prompt_id)).toEqual([p.id]);
-    expect(
-      ((await call('GET', '/prompts/leaderboard', viewer)).json() as { entries: unknown[] }).entries,
-    ).toEqual([]);
-    const cmp = (await call('GET', `/prompts/compare?a=${p.id}&b=${p.id}`, viewer)).json();
-    expect(cmp).toMatchObject({ difference: { win_rate: 0, avg_r_multiple: 0, total_profit_loss: 0 } });
+    expect(board.entries[0]!.n).toBe(2);
+    expect(board.entries[0]!.lower_bound).toBeLessThan(0.5);
+    expect((await call('GET', '/prompts/leaderboard', viewer)).json()).toMatchObject({
+      entries: [],
+      hidden_below_min: 1,
+    });
+    const cmp = (await call('GET', `/prompts/compare?a=${p.id}&b=${p.id}`, viewer)).json() as {
+      verdict: string;
+    };
+    expect(cmp).toMatchObject({ win_rate: { diff: 0 }, mean_r: { diff: 0 } });
+    expect(cmp.verdict).toMatch(/^Not enough data/);
     expect((await call('GET', `/prompts/999999/performance`, viewer)).status).toBe(404);
   });
 

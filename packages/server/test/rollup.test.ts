@@ -75,7 +75,7 @@ describe.each(DRIVERS)('daily performance rollup on %s', (kind) => {
     const id = (t: string) => prompts.find((p) => p.template_type === t)!.id;
     ids = { system: id('system_message'), analysis: id('analysis'), consolidation: id('consolidation') };
     signals = new SignalService(db, 0.05);
-    rollup = new RollupService(db, 0.05);
+    rollup = new RollupService(db);
   });
   afterEach(() => db.drop());
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, lte, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, lte, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import { promptPerformance } from '../db/schema.js';
 
@@ -23,4 +23,31 @@ export function listRows(
 export function listAllRows(db: Db, strategyId?: number): Promise<PerformanceRow[]> {
   const query = db.select().from(promptPerformance);
   return strategyId === undefined ? query : query.where(eq(promptPerformance.strategy_id, strategyId));
+}
+
+/** A prompt's closed trades in exit order (for the equity curve, drawdown and streaks). */
+export async function closedTrades(
+  db: Db,
+  promptId: number,
+  filter: { from?: string; to?: string; version?: number },
+): Promise<{ r: number; pl: number | null; exit_time: Date }[]> {
+  const uses = [sql`sp.signal_id = t.id`, sql`sp.template_id = ${promptId}`];
+  if (filter.version !== undefined) uses.push(sql`sp.version = ${filter.version}`);
+  const when: SQL[] = [];
+  if (filter.from) when.push(sql`t.created_at >= (${filter.from}::date)::timestamp at time zone 'UTC'`);
+  if (filter.to) when.push(sql`t.created_at < ((${filter.to}::date + 1)::timestamp at time zone 'UTC')`);
+  const result = (await db.execute(sql`
+    select t.actual_r_multiple as r, t.profit_loss as pl, t.exit_time
+      from trading_signals t
+     where t.outcome in ('win', 'loss', 'breakeven')
+       and exists (select 1 from signal_prompts sp where ${sql.join(uses, sql` and `)})
+       ${when.length > 0 ? sql`and ${sql.join(when, sql` and `)}` : sql``}
+     order by t.exit_time, t.id`)) as unknown as {
+    rows: { r: number; pl: number | null; exit_time: Date | string }[];
+  };
+  return result.rows.map((row) => ({
+    r: Number(row.r),
+    pl: row.pl === null ? null : Number(row.pl),
+    exit_time: new Date(row.exit_time),
+  }));
 }

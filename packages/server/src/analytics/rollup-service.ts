@@ -45,10 +45,7 @@ export function dayRanges(days: readonly string[], max: number): [string, string
 export class RollupService {
   private running: Promise<RollupReport> | undefined;
 
-  constructor(
-    private readonly database: Database,
-    private readonly breakevenEpsilon: number,
-  ) {}
+  constructor(private readonly database: Database) {}
 
   run(
     options: {
@@ -87,7 +84,7 @@ export class RollupService {
     for (const [from, to] of ranges) {
       await db.transaction(async (tx) => {
         await tx.execute(sql`select pg_advisory_xact_lock(${ROLLUP_LOCK_KEY})`);
-        await rebuildDays(tx, from, to, this.breakevenEpsilon);
+        await rebuildDays(tx, from, to);
       });
       done += (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000 + 1;
       options.onProgress?.(done, days.length);

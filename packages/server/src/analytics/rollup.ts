@@ -3,12 +3,12 @@ import type { Db } from '../db/database.js';
 /**
  * The rollup's SQL. A signal counts once for every distinct prompt version in its signal_prompts
  * (an analysis prompt used for three timeframes counts once), on the UTC day it was generated.
- * No-trade answers are not trades and never enter.
+ * No-trade answers are not trades and never enter. Wins, losses and breakevens are as classified when
+ * each signal was closed (the R epsilon applies there), so the sums by sign follow the outcomes.
  */
 const CLOSED = `outcome in ('win', 'loss', 'breakeven')`;
 
-function aggregateSql(dayFilter: string, epsilon: number): string {
-  const eps = Number(epsilon);
+function aggregateSql(dayFilter: string): string {
   return `
     insert into prompt_performance (prompt_template_id, prompt_version, strategy_id, evaluation_date,
       signals_generated, total_profit_loss, win_count, loss_count, breakeven_count, avg_r_multiple, win_rate,
@@ -31,10 +31,10 @@ function aggregateSql(dayFilter: string, epsilon: number): string {
       count(*) filter (where t.outcome = 'pending'),
       coalesce(sum(t.actual_r_multiple) filter (where t.${CLOSED}), 0),
       coalesce(sum(t.actual_r_multiple * t.actual_r_multiple) filter (where t.${CLOSED}), 0),
-      coalesce(sum(t.actual_r_multiple) filter (where t.${CLOSED} and t.actual_r_multiple > ${eps}), 0),
-      coalesce(sum(t.actual_r_multiple) filter (where t.${CLOSED} and t.actual_r_multiple < ${-eps}), 0),
-      coalesce(sum(t.profit_loss) filter (where t.${CLOSED} and t.profit_loss > 0), 0),
-      coalesce(sum(t.profit_loss) filter (where t.${CLOSED} and t.profit_loss < 0), 0)
+      coalesce(sum(t.actual_r_multiple) filter (where t.outcome = 'win'), 0),
+      coalesce(sum(t.actual_r_multiple) filter (where t.outcome = 'loss'), 0),
+      coalesce(sum(t.profit_loss) filter (where t.outcome = 'win'), 0),
+      coalesce(sum(t.profit_loss) filter (where t.outcome = 'loss'), 0)
     from (select distinct signal_id, template_id, version from signal_prompts) u
     join trading_signals t on t.id = u.signal_id
     where t.direction <> 'no_trade' and ${dayFilter}
@@ -48,10 +48,10 @@ const dayRange = (from: string, to: string) =>
 const isDay = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d);
 
 /** Replaces the rows of the days in [from, to] (UTC) with fresh aggregates. Idempotent. */
-export async function rebuildDays(db: Db, from: string, to: string, epsilon: number): Promise<void> {
+export async function rebuildDays(db: Db, from: string, to: string): Promise<void> {
   if (!isDay(from) || !isDay(to)) throw new RangeError(`bad day range ${from}..${to}`);
   await db.execute(`delete from prompt_performance where evaluation_date between '${from}' and '${to}'`);
-  await db.execute(aggregateSql(dayRange(from, to), epsilon));
+  await db.execute(aggregateSql(dayRange(from, to)));
 }
 
 /** UTC days of signals written by transactions at or after `sinceXid` (every day when null). */

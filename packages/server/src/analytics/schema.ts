@@ -1,25 +1,59 @@
 import { z } from 'zod';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+const interval = z.object({ low: z.number(), high: z.number() }).nullable();
+const num = z.number().nullable();
 
-export const summarySchema = z
+const drawdownSchema = z.object({
+  depth: z.number(),
+  peak: z.number(),
+  trough: z.number(),
+  start: z.date().nullable(),
+  end: z.date().nullable(),
+  duration_ms: z.number().nullable(),
+  duration_trades: z.number().int(),
+  recovered_at: z.date().nullable(),
+});
+
+export const metricsSchema = z
   .object({
-    signals_generated: z.number().int(),
-    closed: z.number().int(),
+    signals: z.number().int(),
+    n_closed: z.number().int(),
+    n_decided: z.number().int(),
     pending: z.number().int(),
     cancelled: z.number().int(),
     wins: z.number().int(),
     losses: z.number().int(),
     breakevens: z.number().int(),
-    win_rate: z.number().nullable(),
-    avg_r_multiple: z.number().nullable(),
-    std_r_multiple: z.number().nullable(),
-    total_profit_loss: z.number(),
-    avg_profit_per_trade: z.number().nullable(),
-    avg_win_pl: z.number().nullable(),
-    avg_loss_pl: z.number().nullable(),
-    max_r_multiple: z.number().nullable(),
-    min_r_multiple: z.number().nullable(),
+    win_rate: num,
+    win_rate_ci: interval,
+    expectancy_r: num,
+    expectancy_ci: interval,
+    sd_r: num,
+    avg_win_r: num,
+    avg_loss_r: num,
+    avg_win_pl: num,
+    avg_loss_pl: num,
+    total_pl: z.number(),
+    avg_pl: num,
+    profit_factor: num,
+    profit_factor_unbounded: z.boolean(),
+    profit_factor_pl: num,
+    profit_factor_pl_unbounded: z.boolean(),
+    payoff_ratio: num,
+    sqn: num,
+    kelly_fraction: num,
+    max_r: num,
+    min_r: num,
+  })
+  .meta({ id: 'PerformanceMetrics', description: 'Formulas and how to read them: docs/metrics.md' });
+
+export const summarySchema = metricsSchema
+  .extend({
+    max_drawdown_r: drawdownSchema,
+    max_drawdown_pl: drawdownSchema,
+    longest_win_streak: z.number().int(),
+    longest_loss_streak: z.number().int(),
   })
   .meta({ id: 'PerformanceSummary' });
 
@@ -31,8 +65,8 @@ export const dailySchema = z.object({
   wins: z.number().int(),
   losses: z.number().int(),
   breakevens: z.number().int(),
-  win_rate: z.number().nullable(),
-  avg_r_multiple: z.number().nullable(),
+  win_rate: num,
+  avg_r_multiple: num,
   total_profit_loss: z.number(),
 });
 
@@ -44,8 +78,12 @@ export const performanceQuery = z.strictObject({
 
 export const performanceResult = z.object({
   prompt_id: z.number().int(),
+  version: z.number().int().nullable(),
   summary: summarySchema,
   daily: z.array(dailySchema),
+  equity_curve: z.array(
+    z.object({ exit_time: z.date(), cumulative_r: z.number(), cumulative_pl: z.number() }),
+  ),
 });
 
 export const calculateResult = z.object({
@@ -64,18 +102,44 @@ export const compareQuery = z.strictObject({
   to: isoDate.optional(),
 });
 
+const arm = z.object({
+  prompt_id: z.number().int(),
+  name: z.string(),
+  version: z.number().int().nullable(),
+  metrics: metricsSchema,
+});
+
 export const compareResult = z.object({
-  a: z.object({ prompt_id: z.number().int(), version: z.number().int().nullable(), summary: summarySchema }),
-  b: z.object({ prompt_id: z.number().int(), version: z.number().int().nullable(), summary: summarySchema }),
-  difference: z.object({
-    win_rate: z.number().nullable(),
-    avg_r_multiple: z.number().nullable(),
-    total_profit_loss: z.number(),
+  a: arm,
+  b: arm,
+  win_rate: z.object({
+    a: num,
+    b: num,
+    diff: num,
+    ci: interval,
+    z_test: z.object({ z: z.number(), p: z.number() }).nullable(),
+    fisher_p: num,
+    prob_b_better: z.number(),
   }),
+  mean_r: z.object({
+    a: num,
+    b: num,
+    diff: num,
+    welch: z
+      .object({
+        t: z.number(),
+        df: z.number(),
+        p: z.number(),
+        ci: z.object({ low: z.number(), high: z.number() }),
+      })
+      .nullable(),
+  }),
+  required_n_per_arm: z.object({ win_rate: num, mean_r: num }),
+  verdict: z.string(),
 });
 
 export const leaderboardQuery = z.strictObject({
-  metric: z.enum(['win_rate', 'avg_r_multiple', 'total_profit_loss']).default('win_rate'),
+  metric: z.enum(['win_rate', 'expectancy_r']).default('win_rate'),
   min_signals: z.coerce.number().int().min(0).default(30),
   strategy_id: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(100).default(10),
@@ -83,15 +147,19 @@ export const leaderboardQuery = z.strictObject({
 
 export const leaderboardResult = z.object({
   metric: z.string(),
+  ranked_by: z.string(),
   min_signals: z.number().int(),
+  hidden_below_min: z.number().int(),
   entries: z.array(
     z.object({
       rank: z.number().int(),
       prompt_id: z.number().int(),
       name: z.string(),
       version: z.number().int(),
-      value: z.number().nullable(),
-      summary: summarySchema,
+      n: z.number().int(),
+      value: num,
+      lower_bound: num,
+      metrics: metricsSchema,
     }),
   ),
 });

@@ -1,9 +1,18 @@
 import type { Database } from '../db/database.js';
 import { NotFoundError } from '../errors.js';
 import { findPrompt } from '../prompts/repository.js';
-import { type Summary, summarize } from './metrics.js';
+import { compareArms } from './compare.js';
 import * as repo from './repository.js';
 import type { RollupService } from './rollup-service.js';
+import { meanLowerBound, wilsonLowerBound } from './stats.js';
+import {
+  equityCurve,
+  maxDrawdown,
+  metricsFromSums,
+  type Sums,
+  streaks,
+  sumsFromRows,
+} from './trade-metrics.js';
 
 function daily(row: repo.PerformanceRow) {
   return {
@@ -20,13 +29,12 @@ function daily(row: repo.PerformanceRow) {
   };
 }
 
-const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : b - a);
-
-/** Performance of prompt versions, read from the daily rollup. */
+/** Performance of prompt versions, from the daily rollup (formulas in docs/metrics.md). */
 export class AnalyticsService {
   constructor(
     private readonly database: Database,
     private readonly rollup: RollupService,
+    private readonly breakevenEpsilon: number,
   ) {}
 
   private async requirePrompt(id: number) {
@@ -37,8 +45,25 @@ export class AnalyticsService {
 
   async performance(id: number, filter: { from?: string; to?: string; version?: number }) {
     await this.requirePrompt(id);
-    const rows = await repo.listRows(this.database.db, id, filter);
-    return { prompt_id: id, summary: summarize(rows), daily: rows.map(daily) };
+    const [rows, trades] = await Promise.all([
+      repo.listRows(this.database.db, id, filter),
+      repo.closedTrades(this.database.db, id, filter),
+    ]);
+    const drawdown = maxDrawdown(trades);
+    const runs = streaks(trades, this.breakevenEpsilon);
+    return {
+      prompt_id: id,
+      version: filter.version ?? null,
+      summary: {
+        ...metricsFromSums(sumsFromRows(rows)),
+        max_drawdown_r: drawdown.r,
+        max_drawdown_pl: drawdown.pl,
+        longest_win_streak: runs.longest_win,
+        longest_loss_streak: runs.longest_loss,
+      },
+      daily: rows.map(daily),
+      equity_curve: equityCurve(trades),
+    };
   }
 
   /** Brings the rollup up to date now (every changed day, so this prompt's rows included). */
@@ -57,24 +82,32 @@ export class AnalyticsService {
     from?: string;
     to?: string;
   }) {
-    const [a, b] = await Promise.all([
-      this.performance(q.a, { from: q.from, to: q.to, version: q.a_version }),
-      this.performance(q.b, { from: q.from, to: q.to, version: q.b_version }),
-    ]);
-    return {
-      a: { prompt_id: q.a, version: q.a_version ?? null, summary: a.summary },
-      b: { prompt_id: q.b, version: q.b_version ?? null, summary: b.summary },
-      difference: {
-        win_rate: diff(a.summary.win_rate, b.summary.win_rate),
-        avg_r_multiple: diff(a.summary.avg_r_multiple, b.summary.avg_r_multiple),
-        total_profit_loss: b.summary.total_profit_loss - a.summary.total_profit_loss,
-      },
+    const arm = async (id: number, version: number | undefined) => {
+      const prompt = await this.requirePrompt(id);
+      const sums = sumsFromRows(
+        await repo.listRows(this.database.db, id, { from: q.from, to: q.to, version }),
+      );
+      const name = `${prompt.name}${version === undefined ? '' : ` v${version}`}`;
+      return { prompt_id: id, name, version: version ?? null, sums };
     };
+    const [a, b] = await Promise.all([arm(q.a, q.a_version), arm(q.b, q.b_version)]);
+    const comparison = compareArms(a.sums, b.sums, { labels: { a: a.name, b: b.name } });
+    const view = (x: typeof a) => ({
+      prompt_id: x.prompt_id,
+      name: x.name,
+      version: x.version,
+      metrics: metricsFromSums(x.sums),
+    });
+    return { a: view(a), b: view(b), ...comparison };
   }
 
-  /** Versions ranked by a metric; versions with fewer than `min_signals` closed trades are left out. */
+  /**
+   * Versions ranked by the lower end of a 95% one-sided bound (Wilson for win rate, t for mean R),
+   * so a small lucky sample does not outrank a large steady one; versions with fewer than
+   * `min_signals` closed trades are hidden, and n stands beside every figure.
+   */
   async leaderboard(q: {
-    metric: 'win_rate' | 'avg_r_multiple' | 'total_profit_loss';
+    metric: 'win_rate' | 'expectancy_r';
     min_signals: number;
     strategy_id?: number;
     limit: number;
@@ -91,23 +124,54 @@ export class AnalyticsService {
       g.rows.push(row);
       groups.set(key, g);
     }
-    const ranked: { prompt_id: number; version: number; summary: Summary; value: number | null }[] = [];
+    let hidden = 0;
+    const ranked: {
+      prompt_id: number;
+      version: number;
+      sums: Sums;
+      n: number;
+      value: number | null;
+      lower: number | null;
+    }[] = [];
     for (const g of groups.values()) {
-      const summary = summarize(g.rows);
-      if (summary.closed < q.min_signals) continue;
-      ranked.push({ prompt_id: g.prompt_id, version: g.version, summary, value: summary[q.metric] });
+      const sums = sumsFromRows(g.rows);
+      if (sums.n_closed < q.min_signals) {
+        hidden++;
+        continue;
+      }
+      const m = metricsFromSums(sums);
+      const lower =
+        q.metric === 'win_rate'
+          ? wilsonLowerBound(sums.wins, sums.wins + sums.losses)
+          : m.expectancy_r === null || m.sd_r === null
+            ? null
+            : meanLowerBound(m.expectancy_r, m.sd_r, sums.n_closed);
+      const n = q.metric === 'win_rate' ? sums.wins + sums.losses : sums.n_closed;
+      ranked.push({ prompt_id: g.prompt_id, version: g.version, sums, n, value: m[q.metric], lower });
     }
-    ranked.sort(
-      (x, y) => (y.value ?? -Infinity) - (x.value ?? -Infinity) || y.summary.closed - x.summary.closed,
-    );
+    ranked.sort((x, y) => (y.lower ?? -Infinity) - (x.lower ?? -Infinity) || y.n - x.n);
     const top = ranked.slice(0, q.limit);
     const names = new Map<number, string>();
     for (const e of top)
-      names.set(e.prompt_id, names.get(e.prompt_id) ?? (await this.promptName(e.prompt_id)));
+      if (!names.has(e.prompt_id)) names.set(e.prompt_id, await this.promptName(e.prompt_id));
     return {
       metric: q.metric,
+      ranked_by:
+        q.metric === 'win_rate'
+          ? 'Wilson 95% lower bound of the win rate'
+          : 'one-sided 95% t lower bound of the mean R',
       min_signals: q.min_signals,
-      entries: top.map((e, i) => ({ rank: i + 1, name: names.get(e.prompt_id) ?? '', ...e })),
+      hidden_below_min: hidden,
+      entries: top.map((e, i) => ({
+        rank: i + 1,
+        prompt_id: e.prompt_id,
+        name: names.get(e.prompt_id) ?? '',
+        version: e.version,
+        n: e.n,
+        value: e.value,
+        lower_bound: e.lower,
+        metrics: metricsFromSums(e.sums),
+      })),
     };
   }
 

@@ -488,7 +488,7 @@ export function fisherExactTest(a: number, b: number, c: number, d: number): num
     const ratio = ((r1 - k) * (c1 - k)) / ((k + 1) * (r2 - c1 + k + 1));
     logP.push(logP[logP.length - 1]! + Math.log(ratio));
   }
-  const max = Math.max(...logP);
+  const max = logP.reduce((m, v) => Math.max(m, v), Number.NEGATIVE_INFINITY);
   const observed = logP[a - lo]! + Math.log1p(FISHER_RELATIVE_TOLERANCE);
   let total = 0;
   let extreme = 0;

@@ -13,7 +13,6 @@
  * the average win or average loss.
  */
 import { classify } from '../signals/outcome.js';
-import type { RollupRow } from './metrics.js';
 import { type Interval, meanTInterval, wilsonInterval } from './stats.js';
 
 export interface ClosedTrade {
@@ -238,6 +237,9 @@ export function sumsFromTrades(
 ): Sums {
   const s: Sums = { ...EMPTY_SUMS };
   for (const t of trades) {
+    // A NaN would silently classify as a loss and poison every sum; refuse it instead.
+    if (!Number.isFinite(t.r) || (t.pl !== null && !Number.isFinite(t.pl)))
+      throw new RangeError(`a closed trade needs a finite R and P&L, got r=${t.r}, pl=${t.pl}`);
     const pl = t.pl ?? 0;
     const outcome = classify(t.r, epsilon);
     s.n_closed += 1;
@@ -262,10 +264,24 @@ export function sumsFromTrades(
   return s;
 }
 
-/** A rollup row with the R sums by sign that the table also holds (sum_r_pos, sum_r_neg). */
-export interface RollupSumsRow extends RollupRow {
+/** The sufficient statistics of one prompt_performance row (one prompt version, strategy and day). */
+export interface RollupSumsRow {
+  signals_generated: number;
+  win_count: number;
+  loss_count: number;
+  breakeven_count: number;
+  closed_count: number;
+  cancelled_count: number;
+  pending_count: number;
+  total_profit_loss: number;
+  sum_r: number;
+  sum_r2: number;
   sum_r_pos: number;
   sum_r_neg: number;
+  sum_pl_pos: number;
+  sum_pl_neg: number;
+  max_r_multiple: number | null;
+  min_r_multiple: number | null;
 }
 
 /** The Sums of one rollup row (total_profit_loss is the P&L sum over its closed trades). */
@@ -356,12 +372,16 @@ function profitFactor(gains: number, losses: number): { value: number | null; un
 }
 
 /**
- * Sample variance from sums, (Σr² − (Σr)²/n) / (n − 1), clamped at 0 against rounding. (The
- * one-pass form loses digits only when |mean| ≫ sd, which R-multiples, of order 1, do not reach.)
+ * Sample sd from sums, √((Σr² − (Σr)²/n) / (n − 1)). The one-pass difference carries rounding of
+ * about n·ε·Σr²; a difference inside that noise is a spread of exactly 0 (all R equal), not a tiny
+ * positive one that would send SQN to 10⁸. (Digits are lost only when |mean| ≫ sd, which
+ * R-multiples, of order 1, do not reach.)
  */
 function sampleSd(s: Sums): number | null {
   if (s.n_closed < 2) return null;
-  return Math.sqrt(Math.max(0, (s.sum_r2 - (s.sum_r * s.sum_r) / s.n_closed) / (s.n_closed - 1)));
+  const centred = s.sum_r2 - (s.sum_r * s.sum_r) / s.n_closed;
+  const noise = 4 * s.n_closed * Number.EPSILON * s.sum_r2;
+  return centred <= noise ? 0 : Math.sqrt(centred / (s.n_closed - 1));
 }
 
 /**
