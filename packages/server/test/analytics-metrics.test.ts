@@ -197,7 +197,6 @@ describe('metricsFromSums edges', () => {
 
 describe('rollup rows', () => {
   const row = (over: Partial<RollupSumsRow>): RollupSumsRow => ({
-    evaluation_date: '2026-01-01',
     signals_generated: 0,
     win_count: 0,
     loss_count: 0,
@@ -216,10 +215,9 @@ describe('rollup rows', () => {
     min_r_multiple: null,
     ...over,
   });
-  const day = (rs: number[], date: string, pending = 0, cancelled = 0): RollupSumsRow => {
+  const day = (rs: number[], _date: string, pending = 0, cancelled = 0): RollupSumsRow => {
     const s = sumsFromTrades(tradesOf(rs), EPS, { pending, cancelled });
     return row({
-      evaluation_date: date,
       signals_generated: s.signals,
       win_count: s.wins,
       loss_count: s.losses,
