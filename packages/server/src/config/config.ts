@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { type LlmConfig, loadLlmConfig } from '../llm/config.js';
-
+import { parseEnv } from './env.js';
 import { ConfigError } from './error.js';
 
 export { ConfigError };
@@ -56,25 +56,9 @@ export interface Config {
   llm: LlmConfig;
 }
 
-/**
- * The one configuration loader. Empty strings count as unset so that `PORT= npm start` behaves like
- * no PORT at all, which is what people mean when they blank a variable in a .env file.
- */
+/** The one configuration loader (rules for reading variables: config/env.ts). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const input: Record<string, string> = {};
-  for (const key of Object.keys(envSchema.shape)) {
-    const value = env[key];
-    if (value !== undefined && value.trim() !== '') input[key] = value.trim();
-  }
-  const parsed = envSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const name = String(issue.path[0]);
-    throw new ConfigError(
-      `Invalid configuration: ${name} ${issue.message} (got ${JSON.stringify(input[name])})`,
-    );
-  }
-  const e = parsed.data;
+  const e = parseEnv(envSchema, env);
   const dataDir = path.resolve(e.PROMPTLEDGER_DATA_DIR);
   return {
     port: e.PORT,

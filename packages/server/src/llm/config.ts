@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { parseEnv } from '../config/env.js';
 import { ConfigError } from '../config/error.js';
 import type { ProviderName } from './types.js';
 
@@ -57,20 +58,7 @@ const envSchema = z.object({
  * blank counts as unset, the first problem becomes a one-line ConfigError naming the variable.
  */
 export function loadLlmConfig(env: NodeJS.ProcessEnv = process.env): LlmConfig {
-  const input: Record<string, string> = {};
-  for (const key of Object.keys(envSchema.shape)) {
-    const value = env[key];
-    if (value !== undefined && value.trim() !== '') input[key] = value.trim();
-  }
-  const parsed = envSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const name = String(issue.path[0]);
-    throw new ConfigError(
-      `Invalid configuration: ${name} ${issue.message} (got ${JSON.stringify(input[name])})`,
-    );
-  }
-  const e = parsed.data;
+  const e = parseEnv(envSchema, env);
   const apiKey = e.LLM_API_KEY ?? '';
   if (e.LLM_PROVIDER !== 'heuristic' && apiKey === '' && !(e.LLM_BASE_URL && isLocalUrl(e.LLM_BASE_URL))) {
     throw new ConfigError(
