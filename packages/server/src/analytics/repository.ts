@@ -31,7 +31,7 @@ export async function closedTrades(
   promptId: number,
   filter: { from?: string; to?: string; version?: number },
 ): Promise<{ r: number; pl: number | null; exit_time: Date }[]> {
-  const uses = [sql`sp.signal_id = t.id`, sql`sp.template_id = ${promptId}`];
+  const uses = [sql`sp.template_id = ${promptId}`];
   if (filter.version !== undefined) uses.push(sql`sp.version = ${filter.version}`);
   const when: SQL[] = [];
   if (filter.from) when.push(sql`t.created_at >= (${filter.from}::date)::timestamp at time zone 'UTC'`);
@@ -39,8 +39,8 @@ export async function closedTrades(
   const result = (await db.execute(sql`
     select t.actual_r_multiple as r, t.profit_loss as pl, t.exit_time
       from trading_signals t
-     where t.outcome in ('win', 'loss', 'breakeven')
-       and exists (select 1 from signal_prompts sp where ${sql.join(uses, sql` and `)})
+     where t.id in (select sp.signal_id from signal_prompts sp where ${sql.join(uses, sql` and `)})
+       and t.outcome in ('win', 'loss', 'breakeven')
        ${when.length > 0 ? sql`and ${sql.join(when, sql` and `)}` : sql``}
      order by t.exit_time, t.id`)) as unknown as {
     rows: { r: number; pl: number | null; exit_time: Date | string }[];

@@ -3,7 +3,7 @@ import type { Database } from '../db/database.js';
 import { changedDays, oldestRunningXid, rebuildDays } from './rollup.js';
 
 /** Days rebuilt per transaction: small enough that the embedded database yields to HTTP often. */
-const DAYS_PER_CHUNK = 7;
+const DAYS_PER_CHUNK = 14;
 const ROLLUP_LOCK_KEY = 727_274_002;
 
 export interface RollupReport {

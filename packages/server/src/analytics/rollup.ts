@@ -35,8 +35,10 @@ function aggregateSql(dayFilter: string): string {
       coalesce(sum(t.actual_r_multiple) filter (where t.outcome = 'loss'), 0),
       coalesce(sum(t.profit_loss) filter (where t.outcome = 'win'), 0),
       coalesce(sum(t.profit_loss) filter (where t.outcome = 'loss'), 0)
-    from (select distinct signal_id, template_id, version from signal_prompts) u
-    join trading_signals t on t.id = u.signal_id
+    from trading_signals t
+    -- Driven by the day range (created_at index), then each signal's prompts (signal_id index);
+    -- distinct, because one prompt can render several times in a signal (once per timeframe).
+    cross join lateral (select distinct sp.template_id, sp.version from signal_prompts sp where sp.signal_id = t.id) u
     where t.direction <> 'no_trade' and ${dayFilter}
     group by u.template_id, u.version, t.strategy_id, (t.created_at at time zone 'UTC')::date`;
 }
