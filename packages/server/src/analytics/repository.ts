@@ -51,3 +51,19 @@ export async function closedTrades(
     exit_time: new Date(row.exit_time),
   }));
 }
+
+/**
+ * What the performance figures depend on, cheaply: the newest signal write (index on change_xid),
+ * the last rollup run, and whether an older transaction could still commit a write (then the
+ * answer must not be cached: that write would carry a smaller change_xid than the newest one seen).
+ */
+export async function dataVersion(db: Db): Promise<{ key: string; settled: boolean }> {
+  const result = (await db.execute(sql`
+    select (select coalesce(max(change_xid), 0) from trading_signals)::text as newest,
+           pg_snapshot_xmin(pg_current_snapshot())::text as xmin,
+           (select coalesce(last_run_at::text, '') from performance_rollup_state where id = 1) as rollup`)) as unknown as {
+    rows: { newest: string; xmin: string; rollup: string | null }[];
+  };
+  const row = result.rows[0]!;
+  return { key: `${row.newest}|${row.rollup ?? ''}`, settled: BigInt(row.xmin) > BigInt(row.newest) };
+}

@@ -29,8 +29,42 @@ function daily(row: repo.PerformanceRow) {
   };
 }
 
+/** The equity curve handed to charts: at most this many points (the drawdown uses every trade). */
+export const MAX_CURVE_POINTS = 1_000;
+
+/**
+ * Fewer points with the same shape: in each of n/2 buckets keep the lowest and the highest point
+ * (in time order), and always the last, so peaks, troughs and the end value survive.
+ */
+export function downsampleCurve<T extends { cumulative_r: number }>(
+  points: T[],
+  max = MAX_CURVE_POINTS,
+): T[] {
+  if (points.length <= max) return points;
+  const buckets = Math.floor(max / 2) - 1;
+  const size = points.length / buckets;
+  const out: T[] = [];
+  for (let b = 0; b < buckets; b++) {
+    const from = Math.floor(b * size);
+    const to = Math.min(points.length, Math.floor((b + 1) * size));
+    let lo = from;
+    let hi = from;
+    for (let i = from; i < to; i++) {
+      if (points[i]!.cumulative_r < points[lo]!.cumulative_r) lo = i;
+      if (points[i]!.cumulative_r > points[hi]!.cumulative_r) hi = i;
+    }
+    for (const i of lo <= hi ? [lo, hi] : [hi, lo]) if (out.at(-1) !== points[i]) out.push(points[i]!);
+  }
+  if (out.at(-1) !== points.at(-1)) out.push(points.at(-1)!);
+  return out;
+}
+
+type Performance = Awaited<ReturnType<AnalyticsService['computePerformance']>>;
+
 /** Performance of prompt versions, from the daily rollup (formulas in docs/metrics.md). */
 export class AnalyticsService {
+  /** Answers kept until a signal is written or the rollup runs (checked with one cheap query). */
+  private readonly cache = new Map<string, { version: string; value: Performance }>();
   constructor(
     private readonly database: Database,
     private readonly rollup: RollupService,
@@ -43,8 +77,24 @@ export class AnalyticsService {
     return prompt;
   }
 
-  async performance(id: number, filter: { from?: string; to?: string; version?: number }) {
+  async performance(
+    id: number,
+    filter: { from?: string; to?: string; version?: number },
+  ): Promise<Performance> {
     await this.requirePrompt(id);
+    const data = await repo.dataVersion(this.database.db);
+    const key = `${id}|${filter.from ?? ''}|${filter.to ?? ''}|${filter.version ?? ''}`;
+    const hit = this.cache.get(key);
+    if (hit && hit.version === data.key) return hit.value;
+    const value = await this.computePerformance(id, filter);
+    if (data.settled) {
+      if (this.cache.size >= 500) this.cache.clear();
+      this.cache.set(key, { version: data.key, value });
+    }
+    return value;
+  }
+
+  private async computePerformance(id: number, filter: { from?: string; to?: string; version?: number }) {
     const [rows, trades] = await Promise.all([
       repo.listRows(this.database.db, id, filter),
       repo.closedTrades(this.database.db, id, filter),
@@ -62,7 +112,7 @@ export class AnalyticsService {
         longest_loss_streak: runs.longest_loss,
       },
       daily: rows.map(daily),
-      equity_curve: equityCurve(trades),
+      equity_curve: downsampleCurve(equityCurve(trades)),
     };
   }
 
