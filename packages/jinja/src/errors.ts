@@ -22,7 +22,12 @@ export class TemplateError extends Error {
   /** The offending source line, when known, for display under the message. */
   sourceLine: string | undefined;
 
-  constructor(type: TemplateErrorType, message: string, location?: Partial<SourceLocation>, templateName?: string) {
+  constructor(
+    type: TemplateErrorType,
+    message: string,
+    location?: Partial<SourceLocation>,
+    templateName?: string,
+  ) {
     super(message);
     this.name = new.target.name;
     this.type = type;
@@ -67,14 +72,7 @@ export class TemplateRuntimeError extends TemplateError {
 }
 
 /** Names of the resource limits, so a host can say which one a template broke. */
-export type LimitName =
-  | 'fuel'
-  | 'output'
-  | 'recursion'
-  | 'range'
-  | 'string'
-  | 'collection'
-  | 'template_size';
+export type LimitName = 'fuel' | 'output' | 'recursion' | 'range' | 'string' | 'collection' | 'template_size';
 
 export class LimitError extends TemplateError {
   readonly limit: LimitName;

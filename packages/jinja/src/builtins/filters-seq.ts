@@ -1,0 +1,595 @@
+/**
+ * Sequence, mapping and number filters: sorting, grouping, batching, aggregation, selection by
+ * filter/test name, conversions. Jinja2 returns generators from several of these (map, select,
+ * batch, …); we return lists, which iterate the same way.
+ */
+import { TemplateRuntimeError } from '../errors.js';
+import { pyRound } from '../format.js';
+import type { CallContext, FilterFn, Kwargs, TestFn } from '../runtime/types.js';
+import {
+  binaryOp,
+  codePoints,
+  compare,
+  DictView,
+  equals,
+  float,
+  isFloat,
+  isInt,
+  isIntLike,
+  isMapping,
+  isNumeric,
+  isTuple,
+  iterate,
+  length,
+  Markup,
+  mappingEntries,
+  escape as markupEscape,
+  namedTuple,
+  PyFloat,
+  PyRange,
+  pyCompare,
+  toList,
+  toNumber,
+  toStr,
+  truthy,
+  tuple,
+  typeName,
+  Undefined,
+  undefinedError,
+} from '../values.js';
+import {
+  checkStr,
+  hashKey,
+  ignoreCase,
+  intArg,
+  makeAttrGetter,
+  makeMultiAttrGetter,
+  softStr,
+  toFloatPy,
+  toIntPy,
+} from './common.js';
+import { lookupMethod } from './methods.js';
+import { bind } from './params.js';
+
+type Filters = Record<string, FilterFn>;
+
+export const seqFilters: Filters = Object.create(null);
+
+/** Stable Python-ordered sort of `items` by `key`. */
+function sortBy<T>(ctx: CallContext, items: T[], key: (x: T) => unknown, reverse: boolean): T[] {
+  ctx.budget.spend(items.length);
+  const keyed = items.map((item) => ({ item, k: key(item) }));
+  // A one-element key list of a number or string compares exactly like its element. (Not in
+  // general: `[Undefined] < [Undefined]` is False via ==, while `Undefined < Undefined` raises.)
+  const unwrapped = keyed.map((x) =>
+    Array.isArray(x.k) && x.k.length === 1 && !isTuple(x.k) ? x.k[0] : x.k,
+  );
+  const fast = fastComparator(unwrapped);
+  if (fast) {
+    const order = keyed.map((x, i) => ({ item: x.item, k: unwrapped[i] }));
+    order.sort((a, b) => (reverse ? fast(b.k, a.k) : fast(a.k, b.k)));
+    return order.map((x) => x.item);
+  }
+  keyed.sort((a, b) => (reverse ? pyCompare(b.k, a.k) : pyCompare(a.k, b.k)));
+  return keyed.map((x) => x.item);
+}
+
+/**
+ * Same order as pyCompare for the common homogeneous cases (all real numbers, all plain strings
+ * without surrogates), without its per-comparison type dispatch.
+ */
+function fastComparator(keys: unknown[]): ((a: unknown, b: unknown) => number) | undefined {
+  if (keys.every((k) => typeof k === 'number' && !Number.isNaN(k))) {
+    return (a, b) => (a as number) - (b as number);
+  }
+  if (keys.every((k) => typeof k === 'string' && !/[\uD800-\uDFFF]/.test(k))) {
+    return (a, b) => ((a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0);
+  }
+  return undefined;
+}
+
+/** `sorted(reverse=…)` wants an int (bools are ints); anything else is a TypeError in Python. */
+function reverseFlag(v: unknown): boolean {
+  return intArg(v, '') !== 0;
+}
+
+function checkList(ctx: CallContext, n: number): void {
+  ctx.budget.checkCollection(n);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Picking items
+
+seqFilters.first = (ctx, value) => {
+  for (const item of iterate(value)) return item;
+  return ctx.makeUndefined(undefined, 'No first item, sequence was empty.');
+};
+
+seqFilters.last = (ctx, value) => {
+  if (
+    !(
+      typeof value === 'string' ||
+      value instanceof Markup ||
+      Array.isArray(value) ||
+      isMapping(value) ||
+      value instanceof PyRange ||
+      value instanceof Undefined ||
+      value instanceof DictView
+    )
+  ) {
+    throw new TemplateRuntimeError(`'${typeName(value)}' object is not reversible`);
+  }
+  const items = toList(value);
+  if (items.length === 0) return ctx.makeUndefined(undefined, 'No last item, sequence was empty.');
+  const last = items[items.length - 1];
+  // reversed() indexes the Markup, and Markup's __getitem__ returns Markup (iter() gives plain str).
+  return value instanceof Markup ? new Markup(last as string) : last;
+};
+
+seqFilters.random = (ctx, value) => {
+  const items = toList(value);
+  if (items.length === 0) return ctx.makeUndefined(undefined, 'No random item, sequence was empty.');
+  return items[Math.floor(Math.random() * items.length)];
+};
+
+seqFilters.length = (_ctx, value) => length(value);
+seqFilters.count = seqFilters.length;
+
+seqFilters.list = (ctx, value) => {
+  const out = toList(value);
+  checkList(ctx, out.length);
+  return out;
+};
+
+seqFilters.reverse = (ctx, value) => {
+  if (typeof value === 'string') return codePoints(value).reverse().join('');
+  if (value instanceof Markup) return new Markup(codePoints(value.value).reverse().join(''));
+  // Only a TypeError ("not iterable") becomes Jinja2's FilterArgumentError; a strict Undefined's
+  // UndefinedError propagates.
+  if (value instanceof Undefined && value.strict) throw undefinedError(value);
+  let items: unknown[];
+  try {
+    items = toList(value);
+  } catch {
+    throw new TemplateRuntimeError('argument must be iterable');
+  }
+  checkList(ctx, items.length);
+  return items.reverse();
+};
+
+seqFilters.items = (_ctx, value) => {
+  if (value instanceof Undefined) return []; // strict or not: Jinja2 checks isinstance first
+  if (!isMapping(value)) throw new TemplateRuntimeError('Can only get item pairs from a mapping.');
+  return mappingEntries(value).map(([k, v]) => tuple([k, v]));
+};
+
+seqFilters.attr = (ctx, value, args, kwargs) => {
+  const [name] = bind({ name: 'do_attr', params: [['name']] }, args, kwargs);
+  if (typeof name !== 'string' && !(name instanceof Markup)) {
+    throw new TemplateRuntimeError(`attribute name must be string, not '${typeName(name)}'`);
+  }
+  const n = toStr(name);
+  if (value instanceof Undefined) throw undefinedError(value);
+  // Python attributes of a dict are its methods, never its keys; dunders go to the sandbox policy.
+  if (isMapping(value) && !n.startsWith('__')) return lookupMethod(value, n) ?? ctx.makeUndefined(n);
+  return ctx.getAttr(value, n);
+};
+
+seqFilters.default = (_ctx, value, args, kwargs) => {
+  const [dflt, boolean] = bind(
+    {
+      name: 'do_default',
+      params: [
+        ['default_value', ''],
+        ['boolean', false],
+      ],
+    },
+    args,
+    kwargs,
+  );
+  if (value instanceof Undefined || (truthy(boolean) && !truthy(value))) return dflt;
+  return value;
+};
+seqFilters.d = seqFilters.default;
+
+// ---------------------------------------------------------------------------------------------
+// Sorting, grouping, uniqueness
+
+seqFilters.sort = (ctx, value, args, kwargs) => {
+  const [reverse, caseSensitive, attribute] = bind(
+    {
+      name: 'do_sort',
+      params: [
+        ['reverse', false],
+        ['case_sensitive', false],
+        ['attribute', null],
+      ],
+    },
+    args,
+    kwargs,
+  );
+  const key = makeMultiAttrGetter(ctx, attribute, truthy(caseSensitive) ? undefined : ignoreCase);
+  return sortBy(ctx, toList(value), key, reverseFlag(reverse));
+};
+
+seqFilters.dictsort = (ctx, value, args, kwargs) => {
+  const [caseSensitive, by, reverse] = bind(
+    {
+      name: 'do_dictsort',
+      params: [
+        ['case_sensitive', false],
+        ['by', 'key'],
+        ['reverse', false],
+      ],
+    },
+    args,
+    kwargs,
+  );
+  const pos = by === 'key' ? 0 : by === 'value' ? 1 : -1;
+  if (pos < 0) throw new TemplateRuntimeError('You can only sort by either "key" or "value"');
+  if (value instanceof Undefined) throw undefinedError(value);
+  if (!isMapping(value))
+    throw new TemplateRuntimeError(`'${typeName(value)}' object has no attribute 'items'`);
+  const items = mappingEntries(value).map(([k, v]) => tuple([k, v]));
+  const cs = truthy(caseSensitive);
+  return sortBy(ctx, items, (it) => (cs ? it[pos] : ignoreCase(it[pos])), reverseFlag(reverse));
+};
+
+seqFilters.groupby = (ctx, value, args, kwargs) => {
+  const [attribute, dflt, caseSensitive] = bind(
+    { name: 'do_groupby', params: [['attribute'], ['default', null], ['case_sensitive', false]] },
+    args,
+    kwargs,
+  );
+  const cs = truthy(caseSensitive);
+  const expr = makeAttrGetter(ctx, attribute, cs ? undefined : ignoreCase, dflt);
+  const sorted = sortBy(ctx, toList(value), expr, false);
+  const groups: { key: unknown; items: unknown[] }[] = [];
+  for (const item of sorted) {
+    const k = expr(item);
+    const last = groups[groups.length - 1];
+    if (last && equals(last.key, k)) last.items.push(item);
+    else groups.push({ key: k, items: [item] });
+  }
+  const output = makeAttrGetter(ctx, attribute, undefined, dflt);
+  return groups.map((g) => namedTuple([cs ? g.key : output(g.items[0]), g.items], ['grouper', 'list']));
+};
+
+seqFilters.unique = (ctx, value, args, kwargs) => {
+  const [caseSensitive, attribute] = bind(
+    {
+      name: 'do_unique',
+      params: [
+        ['case_sensitive', false],
+        ['attribute', null],
+      ],
+    },
+    args,
+    kwargs,
+  );
+  const getter = makeAttrGetter(ctx, attribute, truthy(caseSensitive) ? undefined : ignoreCase);
+  const seen = new Set<string>();
+  const out: unknown[] = [];
+  for (const item of iterate(value)) {
+    const k = hashKey(getter(item));
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push(item);
+    }
+  }
+  return out;
+};
+
+function minMax(name: string, isMax: boolean): FilterFn {
+  return (ctx, value, args, kwargs) => {
+    const [caseSensitive, attribute] = bind(
+      {
+        name,
+        params: [
+          ['case_sensitive', false],
+          ['attribute', null],
+        ],
+      },
+      args,
+      kwargs,
+    );
+    const key = makeAttrGetter(ctx, attribute, truthy(caseSensitive) ? undefined : ignoreCase);
+    let best: unknown;
+    let bestKey: unknown;
+    let any = false;
+    for (const item of iterate(value)) {
+      const k = key(item);
+      if (!any || compare(isMax ? '>' : '<', k, bestKey)) {
+        best = item;
+        bestKey = k;
+        any = true;
+      }
+    }
+    return any ? best : ctx.makeUndefined(undefined, 'No aggregated item, sequence was empty.');
+  };
+}
+seqFilters.min = minMax('do_min', false);
+seqFilters.max = minMax('do_max', true);
+
+seqFilters.sum = (ctx, value, args, kwargs) => {
+  const [attribute, start] = bind(
+    {
+      name: 'do_sum',
+      params: [
+        ['attribute', null],
+        ['start', 0],
+      ],
+    },
+    args,
+    kwargs,
+  );
+  if (typeof start === 'string' || start instanceof Markup) {
+    throw new TemplateRuntimeError("sum() can't sum strings [use ''.join(seq) instead]");
+  }
+  const get =
+    attribute === null || attribute === undefined ? (x: unknown) => x : makeAttrGetter(ctx, attribute);
+  let total = start;
+  for (const item of iterate(value)) total = binaryOp('+', total, get(item), ctx.budget);
+  return total;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Chunking and joining
+
+seqFilters.batch = (ctx, value, args, kwargs) => {
+  const [linecount, fillWith] = bind(
+    { name: 'do_batch', params: [['linecount'], ['fill_with', null]] },
+    args,
+    kwargs,
+  );
+  // Jinja2 only compares the count (`len(tmp) == linecount`), so a non-int just never matches.
+  const out: unknown[][] = [];
+  let tmp: unknown[] = [];
+  for (const item of iterate(value)) {
+    if (equals(tmp.length, linecount)) {
+      out.push(tmp);
+      tmp = [];
+    }
+    tmp.push(item);
+  }
+  if (tmp.length > 0) {
+    if (fillWith !== null && fillWith !== undefined && compare('<', tmp.length, linecount)) {
+      // `tmp += [fill_with] * (linecount - len(tmp))`, with Python's type rules and our budget.
+      const pad = binaryOp('*', [fillWith], binaryOp('-', linecount, tmp.length), ctx.budget) as unknown[];
+      checkList(ctx, tmp.length + pad.length);
+      tmp.push(...pad);
+    }
+    out.push(tmp);
+  }
+  return out;
+};
+
+seqFilters.slice = (ctx, value, args, kwargs) => {
+  const [slices, fillWith] = bind(
+    { name: 'do_slice', params: [['slices'], ['fill_with', null]] },
+    args,
+    kwargs,
+  );
+  const seq = toList(value);
+  const n = intArg(slices, 'slices');
+  if (n === 0) throw new TemplateRuntimeError('integer division or modulo by zero');
+  checkList(ctx, Math.abs(n));
+  const per = Math.floor(seq.length / n);
+  const extra = ((seq.length % n) + n) % n;
+  const out: unknown[][] = [];
+  let offset = 0;
+  for (let i = 0; i < n; i++) {
+    const start = offset + i * per;
+    if (i < extra) offset += 1;
+    const end = offset + (i + 1) * per;
+    const tmp = seq.slice(Math.max(0, start), Math.max(0, end));
+    if (fillWith !== null && fillWith !== undefined && i >= extra) tmp.push(fillWith);
+    out.push(tmp);
+  }
+  return out;
+};
+
+seqFilters.join = (ctx, value, args, kwargs) => {
+  const [d, attribute] = bind(
+    {
+      name: 'do_join',
+      params: [
+        ['d', ''],
+        ['attribute', null],
+      ],
+    },
+    args,
+    kwargs,
+  );
+  let items = toList(value);
+  if (attribute !== null && attribute !== undefined) items = items.map(makeAttrGetter(ctx, attribute));
+  let size = 0;
+  const add = (s: string): string => {
+    size += s.length;
+    if (size > 4096) checkStr(ctx, size);
+    return s;
+  };
+  if (!ctx.autoescape) {
+    const sep = toStr(d);
+    checkStr(ctx, sep.length * Math.max(0, items.length - 1));
+    return items.map((x) => add(toStr(x, ctx.budget))).join(sep);
+  }
+  // Under autoescape, Markup anywhere makes the whole result Markup with the rest escaped.
+  if (d instanceof Markup || items.some((x) => x instanceof Markup)) {
+    const sep = markupEscape(d).value;
+    checkStr(ctx, sep.length * Math.max(0, items.length - 1));
+    return new Markup(items.map((x) => add(markupEscape(x).value)).join(sep));
+  }
+  const sep = toStr(d);
+  checkStr(ctx, sep.length * Math.max(0, items.length - 1));
+  return items.map((x) => add(toStr(x, ctx.budget))).join(sep);
+};
+
+// ---------------------------------------------------------------------------------------------
+// map / select / reject
+
+/**
+ * Optional lookups a context may offer so map/select resolve a filter or test once per call instead
+ * of once per item. They must return exactly what `callFilter`/`callTest` would run (environment
+ * filters included), or undefined to fall back to those.
+ */
+interface Resolvers {
+  getFilter?(name: string): FilterFn | undefined;
+  getTest?(name: string): TestFn | undefined;
+}
+
+function mapper(ctx: CallContext, args: unknown[], kwargs: Kwargs): (item: unknown) => unknown {
+  if (args.length === 0 && Object.hasOwn(kwargs, 'attribute')) {
+    const extra = Object.keys(kwargs).filter((k) => k !== 'attribute' && k !== 'default');
+    if (extra.length > 0) throw new TemplateRuntimeError(`Unexpected keyword argument '${extra[0]}'`);
+    return makeAttrGetter(
+      ctx,
+      kwargs.attribute,
+      undefined,
+      Object.hasOwn(kwargs, 'default') ? kwargs.default : null,
+    );
+  }
+  if (args.length === 0) throw new TemplateRuntimeError('map requires a filter argument');
+  const name = toStr(args[0]);
+  const rest = args.slice(1);
+  // Resolve the filter once per call when the context can (it throws for unknown names itself).
+  const fn = (ctx as CallContext & Resolvers).getFilter?.(name);
+  if (fn) return (item) => fn(ctx, item, rest, kwargs);
+  return (item) => ctx.callFilter(name, item, rest, kwargs);
+}
+
+seqFilters.map = (ctx, value, args, kwargs) => {
+  if (!truthy(value)) return []; // Jinja2 checks `if value:` before even looking at the arguments
+  const f = mapper(ctx, args, kwargs);
+  const out: unknown[] = [];
+  for (const item of iterate(value)) out.push(f(item));
+  return out;
+};
+
+function selectOrReject(keep: boolean, lookupAttr: boolean): FilterFn {
+  return (ctx, value, args, kwargs) => {
+    if (!truthy(value)) return [];
+    let trans = (x: unknown): unknown => x;
+    let off = 0;
+    if (lookupAttr) {
+      if (args.length === 0) throw new TemplateRuntimeError('Missing parameter for attribute name');
+      trans = makeAttrGetter(ctx, args[0]);
+      off = 1;
+    }
+    let test: (x: unknown) => boolean;
+    if (args.length > off) {
+      const name = toStr(args[off]);
+      const rest = args.slice(off + 1);
+      const fn = (ctx as CallContext & Resolvers).getTest?.(name);
+      test = fn ? (x) => fn(ctx, x, rest, kwargs) : (x) => ctx.callTest(name, x, rest, kwargs);
+    } else test = truthy;
+    const out: unknown[] = [];
+    for (const item of iterate(value)) if (test(trans(item)) === keep) out.push(item);
+    return out;
+  };
+}
+seqFilters.select = selectOrReject(true, false);
+seqFilters.reject = selectOrReject(false, false);
+seqFilters.selectattr = selectOrReject(true, true);
+seqFilters.rejectattr = selectOrReject(false, true);
+
+// ---------------------------------------------------------------------------------------------
+// Numbers
+
+seqFilters.abs = (_ctx, value) => {
+  if (!isNumeric(value)) throw new TemplateRuntimeError(`bad operand type for abs(): '${typeName(value)}'`);
+  const n = Math.abs(toNumber(value));
+  return isFloat(value) ? float(n) : n;
+};
+
+seqFilters.int = (_ctx, value, args, kwargs) => {
+  const [dflt, base] = bind(
+    {
+      name: 'do_int',
+      params: [
+        ['default', 0],
+        ['base', 10],
+      ],
+    },
+    args,
+    kwargs,
+  );
+  // int(s, base) with a bad base is a TypeError/ValueError, which Jinja2 catches like a bad string.
+  const b = isIntLike(base) ? toNumber(base) : -1;
+  const direct =
+    typeof value === 'string' || value instanceof Markup ? toIntPy(value, b) : toIntPy(value, 10);
+  if (direct !== undefined) return direct;
+  // Jinja2's quirk: "42.23"|int is 42 (falls back to int(float(value))).
+  const f = toFloatPy(value);
+  if (f !== undefined) {
+    const n = typeof f === 'number' ? f : f.value;
+    if (Number.isFinite(n)) return Math.trunc(n) || 0;
+    if (!Number.isNaN(n)) throw new TemplateRuntimeError('cannot convert float infinity to integer');
+  }
+  return dflt;
+};
+
+seqFilters.float = (_ctx, value, args, kwargs) => {
+  const [dflt] = bind({ name: 'do_float', params: [['default', float(0)]] }, args, kwargs);
+  const f = toFloatPy(value);
+  return f === undefined ? dflt : f;
+};
+
+/** Python `round(int, nd)` with nd < 0: exact half-even on integers. */
+function roundInt(n: number, nd: number): number {
+  if (nd >= 0) return n;
+  const p = 10 ** -nd;
+  if (!Number.isFinite(p)) return 0;
+  const q = Math.floor(n / p);
+  const r = n - q * p;
+  let res = q * p;
+  if (r * 2 > p || (r * 2 === p && q % 2 !== 0)) res += p;
+  return res;
+}
+
+seqFilters.round = (_ctx, value, args, kwargs) => {
+  const [precision, method] = bind(
+    {
+      name: 'do_round',
+      params: [
+        ['precision', 0],
+        ['method', 'common'],
+      ],
+    },
+    args,
+    kwargs,
+  );
+  if (method !== 'common' && method !== 'ceil' && method !== 'floor') {
+    throw new TemplateRuntimeError('method must be common, ceil or floor');
+  }
+  // ceil/floor compute `value * 10**precision` first, which fails on an Undefined itself.
+  if (method !== 'common' && value instanceof Undefined) throw undefinedError(value);
+  if (!isNumeric(value)) {
+    if (method === 'common')
+      throw new TemplateRuntimeError(`type ${typeName(value)} doesn't define __round__ method`);
+    throw new TemplateRuntimeError(`must be real number, not ${typeName(value)}`);
+  }
+  const x = toNumber(value);
+  if (method === 'common' && (precision === null || precision === undefined)) {
+    // round(x, None) is round(x): an int, half-even.
+    if (isIntLike(value)) return x;
+    if (!Number.isFinite(x)) {
+      throw new TemplateRuntimeError(
+        Number.isNaN(x) ? 'cannot convert float NaN to integer' : 'cannot convert float infinity to integer',
+      );
+    }
+    return pyRound(x, 0) || 0;
+  }
+  const p = intArg(precision, 'precision');
+  if (method === 'common') {
+    if (isIntLike(value)) return roundInt(x, p);
+    return float(pyRound(x, p));
+  }
+  const scale = 10 ** p;
+  // math.ceil/floor return ints, so the quotient is never -0.0 (`(-0.5)|round(0, 'ceil')` is 0.0).
+  const scaled = isInt(value) && p >= 0 ? x * scale : x * scale;
+  const r = (method === 'ceil' ? Math.ceil(scaled) : Math.floor(scaled)) || 0;
+  return float(r / scale);
+};
+
+export { PyFloat, softStr };

@@ -1,0 +1,81 @@
+/**
+ * The registry of every Jinja2 builtin filter. The implementations live in `filters-text.ts`
+ * (strings, HTML, JSON) and `filters-seq.ts` (sequences, mappings, numbers).
+ */
+import type { FilterFn } from '../runtime/types.js';
+import { Markup, PyRange } from '../values.js';
+import { seqFilters } from './filters-seq.js';
+import { noArgs, textFilters } from './filters-text.js';
+
+/** Filters that take no arguments besides the value: extra arguments are a TypeError in Python. */
+const NO_ARGS = [
+  'upper',
+  'lower',
+  'capitalize',
+  'title',
+  'string',
+  'safe',
+  'escape',
+  'e',
+  'forceescape',
+  'wordcount',
+  'striptags',
+  'urlencode',
+  'pprint',
+  'first',
+  'last',
+  'random',
+  'length',
+  'count',
+  'list',
+  'reverse',
+  'items',
+  'abs',
+];
+
+/** Filters whose cost does not grow with the size of their input. */
+const CONSTANT_TIME = new Set(['first', 'length', 'count', 'default', 'd', 'attr', 'safe', 'items']);
+
+/**
+ * Fuel proportional to the input: a filter walks its whole input, so `range(10**5)|sum` inside a
+ * loop must cost like the loop it is. Strings are charged per 64 characters.
+ */
+function inputSize(v: unknown): number {
+  if (typeof v === 'string') return v.length >> 6;
+  if (Array.isArray(v)) return v.length;
+  if (v instanceof Markup) return v.value.length >> 6;
+  if (v instanceof PyRange) return v.length;
+  if (v instanceof Map) return v.size;
+  return 0;
+}
+
+/** One wrapper per filter (they run on every `|filter`): arity check for no-argument filters, fuel. */
+function wrap(name: string, fn: FilterFn, noArguments: boolean, meter: boolean): FilterFn {
+  return (ctx, value, args, kwargs) => {
+    if (noArguments) {
+      if (args.length > 0) noArgs(name, args, kwargs);
+      for (const _ in kwargs) noArgs(name, args, kwargs);
+    }
+    if (meter) {
+      const n = inputSize(value);
+      if (n > 0) ctx.budget.spend(n);
+    }
+    return fn(ctx, value, args, kwargs);
+  };
+}
+
+function build(): Record<string, FilterFn> {
+  const all: Record<string, FilterFn> = Object.create(null);
+  for (const [k, f] of Object.entries(textFilters)) all[k] = f;
+  for (const [k, f] of Object.entries(seqFilters)) all[k] = f;
+  const noArgNames = new Set(NO_ARGS);
+  for (const name of Object.keys(all)) {
+    const f = all[name];
+    const noArguments = noArgNames.has(name);
+    const meter = !CONSTANT_TIME.has(name);
+    if (f && (noArguments || meter)) all[name] = wrap(name, f, noArguments, meter);
+  }
+  return all;
+}
+
+export const builtinFilters: Record<string, FilterFn> = build();

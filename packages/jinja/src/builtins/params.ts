@@ -1,0 +1,99 @@
+/**
+ * Python-style argument binding for builtins: positional arguments fill parameters in order,
+ * keywords fill them by name, defaults fill the rest. Errors read like CPython's.
+ */
+import { TemplateRuntimeError } from '../errors.js';
+import type { Kwargs } from '../runtime/types.js';
+
+/** A parameter: its name and, when optional, its default value. */
+export type Param = readonly [name: string] | readonly [name: string, defaultValue: unknown];
+
+export interface Signature {
+  readonly name: string;
+  readonly params: readonly Param[];
+  /** Accept extra positional arguments (returned in `rest`). */
+  readonly varargs?: boolean;
+  /** Accept unknown keywords (returned in `extra`). */
+  readonly varkw?: boolean;
+}
+
+export interface Bound {
+  values: unknown[];
+  rest: unknown[];
+  extra: Kwargs;
+}
+
+const REQUIRED = Symbol('required');
+
+/**
+ * Binds `args`/`kwargs` to `sig`. `offset` is how many leading parameters were already passed
+ * (the filtered value), only used so error counts match what the template author wrote.
+ */
+export function bindArgs(sig: Signature, args: readonly unknown[], kwargs: Kwargs | undefined): Bound {
+  const { params, name } = sig;
+  const values: unknown[] = params.map((p) => (p.length > 1 ? p[1] : REQUIRED));
+  const given: boolean[] = params.map(() => false);
+  const rest: unknown[] = [];
+  if (args.length > params.length && !sig.varargs) {
+    const min = params.filter((p) => p.length === 1).length;
+    const takes = min === params.length ? `${params.length}` : `from ${min} to ${params.length}`;
+    throw new TemplateRuntimeError(
+      `${name}() takes ${takes} positional argument${min === params.length && min === 1 ? '' : 's'} but ${args.length} ${args.length === 1 ? 'was' : 'were'} given`,
+    );
+  }
+  args.forEach((a, i) => {
+    if (i < params.length) {
+      values[i] = a;
+      given[i] = true;
+    } else rest.push(a);
+  });
+  const extra: Kwargs = Object.create(null);
+  if (kwargs) {
+    for (const key of Object.keys(kwargs)) {
+      const idx = params.findIndex((p) => p[0] === key);
+      if (idx < 0) {
+        if (sig.varkw) {
+          extra[key] = kwargs[key];
+          continue;
+        }
+        throw new TemplateRuntimeError(`${name}() got an unexpected keyword argument '${key}'`);
+      }
+      if (given[idx]) throw new TemplateRuntimeError(`${name}() got multiple values for argument '${key}'`);
+      values[idx] = kwargs[key];
+      given[idx] = true;
+    }
+  }
+  const missing = params.filter((_, i) => values[i] === REQUIRED).map((p) => `'${p[0]}'`);
+  if (missing.length > 0) {
+    const list =
+      missing.length === 1
+        ? missing[0]
+        : `${missing.slice(0, -1).join(', ')} and ${missing[missing.length - 1]}`;
+    throw new TemplateRuntimeError(
+      `${name}() missing ${missing.length} required positional argument${missing.length === 1 ? '' : 's'}: ${list}`,
+    );
+  }
+  return { values, rest, extra };
+}
+
+function hasKeys(kwargs: Kwargs | undefined): boolean {
+  if (kwargs === undefined) return false;
+  for (const _ in kwargs) return true;
+  return false;
+}
+
+/** Shorthand: bind and return just the parameter values (fast path for positional-only calls). */
+export function bind(sig: Signature, args: readonly unknown[], kwargs: Kwargs | undefined): unknown[] {
+  const params = sig.params;
+  if (args.length <= params.length && !hasKeys(kwargs)) {
+    const values = new Array<unknown>(params.length);
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i] as Param;
+      if (i < args.length) values[i] = args[i];
+      else if (p.length > 1) values[i] = p[1];
+      else return bindArgs(sig, args, kwargs).values; // missing required: let the slow path word it
+    }
+    return values;
+  }
+  return bindArgs(sig, args, kwargs).values;
+}

@@ -1,0 +1,1255 @@
+/**
+ * Compiles the AST into a tree of closures (no eval, no `new Function`). Everything that can be
+ * decided at compile time is: filter and test functions are looked up once, constant output is
+ * pre-joined, `loop` objects are only created for loops whose body mentions `loop`, and scopes are
+ * only re-created per iteration when the body assigns variables.
+ */
+import { Namespace } from './builtins/globals.js';
+import { LimitError, TemplateRuntimeError, TemplateSyntaxError } from './errors.js';
+import { analyzeFrame } from './frames.js';
+import type {
+  CallArgs,
+  CompareOpName,
+  Expr,
+  ExprOf,
+  OutputPart,
+  Stmt,
+  StmtOf,
+  TemplateNode,
+} from './nodes.js';
+import {
+  itemAt,
+  LoopContext,
+  type LoopItems,
+  MacroCallable,
+  markupIf,
+  TemplateModule,
+  TemplateReference,
+  UnassignedLocal,
+  visibleValue,
+} from './runtime/objects.js';
+import {
+  type CompiledTemplate,
+  EMPTY_KWARGS,
+  type EngineEnv,
+  type ExprFn,
+  locateError,
+  lookup,
+  type RenderState,
+  Scope,
+  type StmtFn,
+  type TemplateContext,
+  visibleNames,
+} from './runtime/state.js';
+import type { FilterFn, Kwargs, TestFn } from './runtime/types.js';
+import { Callable } from './runtime/types.js';
+import { callValue, failUndefined, fromHost, getAttribute, getItemSafe, objectTypeRepr } from './sandbox.js';
+import {
+  binaryOp,
+  checkHashable,
+  compare,
+  contains,
+  equals,
+  escapeHtml,
+  escape as escapeValue,
+  isMapping,
+  isTuple,
+  iterate,
+  Markup,
+  MISSING,
+  makeDict,
+  mappingEntries,
+  PyRange,
+  slice,
+  toList,
+  toStr,
+  truthy,
+  tuple,
+  typeName,
+  Undefined,
+  unaryOp,
+} from './values.js';
+import { hasStores, referencesName } from './walk.js';
+
+interface Frame {
+  /** Inside an `if` test/body or an inline if: unknown filters/tests fail at run time only. */
+  soft: boolean;
+  /** Refs of this Jinja2 frame and the enclosing ones (innermost last), see frames.ts. */
+  scopes: readonly ReadonlySet<string>[];
+  /** Names some frame in the chain starts as UnassignedLocal (their lookups unwrap it). */
+  unassigned: ReadonlySet<string>;
+  /** Output here belongs to the template root and is suppressed once `extends` ran. */
+  root: boolean;
+  /** Jinja2's `toplevel`: the root frame or an `if` inside it (where `extends` is allowed). */
+  toplevel?: boolean;
+  /**
+   * Autoescaping of this frame's output, decided at compile time like Jinja2's eval context; null
+   * inside a non-constant `{% autoescape %}` (volatile: read `rt.autoescape` at run time).
+   */
+  ae: boolean | null;
+  /** The compile-time autoescape value, which a volatile `{% autoescape %}` leaves unchanged. */
+  staticAe: boolean;
+}
+
+type AssignFn = (rt: RenderState, s: Scope, value: unknown) => void;
+type InitFn = (rt: RenderState, s: Scope) => void;
+
+/** Sets the names a frame starts with as undefined (see frames.ts); null when there are none. */
+function initFn(names: readonly string[]): InitFn | null {
+  if (names.length === 0) return null;
+  return (rt, s) => {
+    for (const n of names) s.v[n] = new UnassignedLocal(n, rt.env.strict, lookup(s, n));
+  };
+}
+
+function targetNames(t: Expr, out: string[] = []): string[] {
+  if (t.kind === 'Name') out.push(t.name);
+  else if (t.kind === 'Tuple') for (const i of t.items) targetNames(i, out);
+  return out;
+}
+
+/** Python `str()` of an output value, escaped when autoescaping. */
+function outStr(rt: RenderState, v: unknown, ae: boolean): string {
+  if (typeof v === 'string') return ae ? escapeHtml(v) : v;
+  // Python ints print like JS integers (except -0, a float, and huge values, left to toStr).
+  if (typeof v === 'number' && Number.isSafeInteger(v) && !Object.is(v, -0)) return String(v);
+  if (ae) return escapeValue(v).value;
+  return toStr(v, rt.budget);
+}
+
+function runAll(fns: StmtFn[]): StmtFn {
+  const n = fns.length;
+  if (n === 0) return () => {};
+  if (n === 1) return fns[0]!;
+  if (n === 2) {
+    const [a, b] = fns as [StmtFn, StmtFn];
+    return (rt, s) => {
+      a(rt, s);
+      b(rt, s);
+    };
+  }
+  return (rt, s) => {
+    for (let i = 0; i < n; i++) fns[i]!(rt, s);
+  };
+}
+
+/** Loads a template for include/import/extends from the value a template computed. */
+function loadByValue(rt: RenderState, v: unknown, ignoreMissing: boolean): CompiledTemplate | null {
+  if (v instanceof Undefined) failUndefined(v);
+  if (Array.isArray(v)) {
+    const names = v.map((x) => toStr(x));
+    for (const n of names) if (rt.env.hasTemplate(n)) return rt.env.loadTemplate(n);
+    if (ignoreMissing) return null;
+    throw new TemplateRuntimeError(
+      `none of the templates given were found: ${names.map((n) => `'${n}'`).join(', ')}`,
+    );
+  }
+  const name = v instanceof Markup ? v.value : v;
+  if (typeof name !== 'string') {
+    throw new TemplateRuntimeError(`template name must be a string, not '${objectTypeRepr(v)}'`);
+  }
+  if (ignoreMissing && !rt.env.hasTemplate(name)) return null;
+  return rt.env.loadTemplate(name);
+}
+
+/** Renders a template (and its inheritance chain) into the current buffer with `vars` as context. */
+export function runTemplate(rt: RenderState, tmpl: CompiledTemplate, vars: Scope): void {
+  const saved = rt.tc;
+  const blocks = new Map<string, StmtFn[]>();
+  for (const [name, fn] of tmpl.blocks) blocks.set(name, [fn]);
+  const tc = { blocks, parent: null as CompiledTemplate | null, vars, levels: 0, name: tmpl.name };
+  rt.tc = tc;
+  // Every template (included, imported, extended) starts in the environment's autoescape mode.
+  const savedAutoescape = rt.autoescape;
+  rt.autoescape = rt.env.autoescape;
+  try {
+    tmpl.root(rt, vars);
+    while (tc.parent !== null) {
+      const parent = tc.parent;
+      tc.parent = null;
+      rt.enter();
+      try {
+        parent.root(rt, vars);
+      } finally {
+        rt.leave();
+      }
+    }
+  } finally {
+    rt.tc = saved;
+    rt.autoescape = savedAutoescape;
+  }
+}
+
+/** Renders block `name` at inheritance level `index` into the current buffer. */
+function renderBlock(rt: RenderState, name: string, index: number, parentScope: Scope): void {
+  const fns = rt.tc.blocks.get(name);
+  const fn = fns?.[index];
+  if (fns === undefined || fn === undefined) {
+    throw new TemplateRuntimeError(
+      index === 0 ? `block '${name}' is not defined` : `there is no parent block called '${name}'.`,
+    );
+  }
+  const scope = new Scope(parentScope);
+  scope.v.super =
+    index + 1 < fns.length
+      ? new Callable('super', (ctx) => {
+          const r = ctx as RenderState;
+          return markupIf(
+            r,
+            r.capture(() => renderBlock(r, name, index + 1, parentScope)),
+          );
+        })
+      : rt.makeUndefined('super', `there is no parent block called '${name}'.`);
+  rt.enter();
+  try {
+    fn(rt, scope);
+  } finally {
+    rt.leave();
+  }
+}
+
+function selfReference(rt: RenderState): TemplateReference {
+  return new TemplateReference(
+    (r, name) =>
+      markupIf(
+        r,
+        r.capture(() => renderBlock(r, name, 0, r.tc.vars)),
+      ),
+    rt.tc.name,
+  );
+}
+
+/** Whether Jinja2's optimizer would fold `e` to a constant (literals and operators on them). */
+function isConstExpr(e: Expr): boolean {
+  switch (e.kind) {
+    case 'Const':
+      return true;
+    case 'List':
+    case 'Tuple':
+      return e.items.every(isConstExpr);
+    case 'Dict':
+      return e.pairs.every((p) => isConstExpr(p.key) && isConstExpr(p.value));
+    case 'Unary':
+      return isConstExpr(e.node);
+    case 'BinOp':
+    case 'And':
+    case 'Or':
+      return isConstExpr(e.left) && isConstExpr(e.right);
+    case 'Concat':
+      return e.nodes.every(isConstExpr);
+    case 'Compare':
+      return isConstExpr(e.expr) && e.ops.every((o) => isConstExpr(o.expr));
+    case 'CondExpr':
+      return isConstExpr(e.test) && isConstExpr(e.expr1) && (e.expr2 === null || isConstExpr(e.expr2));
+    default:
+      return false;
+  }
+}
+
+/** A variable's value (or an Undefined naming it), for names no enclosing frame starts as unassigned. */
+function resolveName(rt: RenderState, s: Scope, name: string): unknown {
+  const v = lookup(s, name);
+  if (v === undefined) return rt.makeUndefined(name);
+  if (v instanceof UnassignedLocal) {
+    // Reached from an isolated frame (a block): Jinja2 reads the context there, which does not
+    // have the enclosing root's not-yet-assigned locals.
+    const w = visibleValue(v);
+    return w === undefined ? rt.makeUndefined(name) : w;
+  }
+  return v;
+}
+
+/** Shared argument list of argument-less calls (frozen: callees only read their arguments). */
+const EMPTY_ARGS = Object.freeze([]) as unknown as unknown[];
+
+/** Evaluates expressions into a fresh array (no per-call closure, unlike `map`). */
+function evalAll(fns: readonly ExprFn[], rt: RenderState, s: Scope): unknown[] {
+  const n = fns.length;
+  const out = new Array<unknown>(n);
+  for (let i = 0; i < n; i++) out[i] = fns[i]!(rt, s);
+  return out;
+}
+
+function setVar(s: Scope, name: string, v: unknown): void {
+  s.v[name] = v === undefined ? null : v;
+}
+
+export class Compiler {
+  private readonly blocks = new Map<string, StmtFn>();
+  /** Whether some frame starts with unassigned locals (set during compilation, in source order). */
+  private hasUnassigned = false;
+
+  constructor(
+    private readonly env: EngineEnv,
+    private readonly name: string | undefined,
+    private readonly lines: readonly string[],
+  ) {}
+
+  compile(ast: TemplateNode): CompiledTemplate {
+    const { frame, init } = this.inner(ast.body, null, true);
+    frame.toplevel = true;
+    const body = this.stmts(ast.body, frame);
+    const root: StmtFn =
+      init === null
+        ? body
+        : (rt, s) => {
+            init(rt, s);
+            body(rt, s);
+          };
+    return { name: this.name, root, blocks: this.blocks, lines: this.lines };
+  }
+
+  /** A new Jinja2 frame for `stmts` inside `outer` (null: isolated, like the root and blocks). */
+  private inner(
+    stmts: readonly Stmt[],
+    outer: Frame | null,
+    root: boolean,
+    params: string[] = [],
+    leading: Expr[] = [],
+  ): { frame: Frame; init: InitFn | null } {
+    const scopes = outer === null ? [] : outer.scopes;
+    // Isolated frames (template root, blocks) start with a fresh evaluation context.
+    const ae = outer === null ? this.env.autoescape : outer.ae;
+    const staticAe = outer === null ? this.env.autoescape : outer.staticAe;
+    const info = analyzeFrame(stmts, scopes, params, leading);
+    if (info.undefinedInit.length > 0) this.hasUnassigned = true;
+    const unassigned = new Set(outer === null ? [] : outer.unassigned);
+    for (const n of info.undefinedInit) unassigned.add(n);
+    return {
+      frame: { soft: false, root, scopes: [...scopes, info.refs], unassigned, ae, staticAe },
+      init: initFn(info.undefinedInit),
+    };
+  }
+
+  private fail(message: string, at: { line: number; column: number }): never {
+    const err = new TemplateSyntaxError(message, { line: at.line, column: at.column }, this.name);
+    err.sourceLine = this.lines[at.line - 1];
+    throw err;
+  }
+
+  /** Wraps a statement so errors escaping it carry its line (innermost location wins). */
+  private located(fn: StmtFn, at: { line: number; column: number }): StmtFn {
+    const { line, column } = at;
+    const name = this.name;
+    return (rt, s) => {
+      try {
+        fn(rt, s);
+      } catch (e) {
+        throw locateError(e, line, column, name);
+      }
+    };
+  }
+
+  private locatedExpr(fn: ExprFn, at: { line: number; column: number }): ExprFn {
+    const { line, column } = at;
+    const name = this.name;
+    return (rt, s) => {
+      try {
+        return fn(rt, s);
+      } catch (e) {
+        throw locateError(e, line, column, name);
+      }
+    };
+  }
+
+  // --- statements ------------------------------------------------------------------------
+
+  stmts(nodes: readonly Stmt[], frame: Frame): StmtFn {
+    const fns: StmtFn[] = [];
+    for (const n of nodes) {
+      fns.push(this.stmt(n, frame));
+      // Jinja2 reports "extended multiple times" on the line of the statement before the extends.
+      if (n.kind !== 'Output') this.lastStmtLine = n.line;
+    }
+    return runAll(fns);
+  }
+
+  private lastStmtLine = 1;
+
+  private stmt(node: Stmt, frame: Frame): StmtFn {
+    switch (node.kind) {
+      case 'Output':
+        return this.output(node, frame);
+      case 'If':
+        return this.ifStmt(node, frame);
+      case 'For':
+        return this.located(this.forStmt(node, frame), node);
+      case 'Assign': {
+        const value = this.expr(node.node, frame);
+        const assign = this.assignTarget(node.target, frame);
+        return this.located((rt, s) => assign(rt, s, value(rt, s)), node);
+      }
+      case 'AssignBlock': {
+        const ae = frame.ae;
+        const { frame: bodyFrame, init } = this.inner(node.body, frame, false);
+        const body = this.stmts(node.body, bodyFrame);
+        const filter = node.filter ? this.filter(node.filter, frame) : null;
+        const assign = this.assignTarget(node.target, frame);
+        return this.located((rt, s) => {
+          const inner = new Scope(s);
+          if (init) init(rt, inner);
+          const captured = rt.capture(() => body(rt, inner));
+          let v: unknown = (ae === null ? rt.autoescape : ae) ? new Markup(captured) : captured;
+          if (filter) v = filter(rt, s, v);
+          assign(rt, s, v);
+        }, node);
+      }
+      case 'Macro': {
+        const make = this.macro(node.name, node, node.body, frame);
+        const name = node.name;
+        return (rt, s) => {
+          s.v[name] = make(s, rt.tc);
+        };
+      }
+      case 'CallBlock':
+        return this.located(this.callBlock(node, frame), node);
+      case 'FilterBlock': {
+        const ae = frame.ae;
+        const { frame: bodyFrame, init } = this.inner(node.body, frame, false);
+        const body = this.stmts(node.body, bodyFrame);
+        const filter = this.filter(node.filter, frame);
+        return this.located((rt, s) => {
+          const inner = new Scope(s);
+          if (init) init(rt, inner);
+          const captured = rt.capture(() => body(rt, inner));
+          const v = (ae === null ? rt.autoescape : ae) ? new Markup(captured) : captured;
+          // Jinja2 writes a filter block's result as is (no escaping), like its body.
+          rt.write(toStr(filter(rt, s, v), rt.budget));
+        }, node);
+      }
+      case 'With': {
+        const values = node.values.map((v) => this.expr(v, frame));
+        const names = node.targets.flatMap((t) => targetNames(t));
+        const { frame: bodyFrame, init } = this.inner(node.body, frame, frame.root, names);
+        const targets = node.targets.map((t) => this.assignTarget(t, bodyFrame));
+        const body = this.stmts(node.body, bodyFrame);
+        return this.located((rt, s) => {
+          const vals = values.map((v) => v(rt, s));
+          const inner = new Scope(s);
+          if (init) init(rt, inner);
+          for (let i = 0; i < targets.length; i++) targets[i]!(rt, inner, vals[i]);
+          body(rt, inner);
+        }, node);
+      }
+      case 'Block':
+        return this.block(node, frame);
+      case 'Include':
+        return this.located(this.include(node, frame), node);
+      case 'Import':
+      case 'FromImport':
+        return this.located(this.importStmt(node, frame), node);
+      case 'Extends': {
+        if (frame.toplevel !== true) this.fail('cannot use extend from a non top-level scope', node);
+        const tmpl = this.expr(node.template, frame);
+        const prevLine = this.lastStmtLine;
+        const name = this.name;
+        return this.located((rt, s) => {
+          if (rt.tc.parent !== null) {
+            throw new TemplateRuntimeError('extended multiple times', { line: prevLine, column: 1 }, name);
+          }
+          if (++rt.tc.levels > rt.maxRecursion) {
+            throw new LimitError(
+              'recursion',
+              `template inheritance deeper than ${rt.maxRecursion} levels (extends cycle?)`,
+            );
+          }
+          const which = tmpl(rt, s);
+          if (Array.isArray(which) && !isTuple(which))
+            throw new TemplateRuntimeError("unhashable type: 'list'");
+          const parent = loadByValue(rt, which, false)!;
+          for (const [name, fn] of parent.blocks) {
+            const list = rt.tc.blocks.get(name);
+            if (list) list.push(fn);
+            else rt.tc.blocks.set(name, [fn]);
+          }
+          rt.tc.parent = parent;
+        }, node);
+      }
+      case 'Autoescape': {
+        const value = this.expr(node.value, frame);
+        const { frame: bodyFrame, init } = this.inner(node.body, frame, frame.root);
+        // A constant value switches escaping at compile time; anything else makes the frame volatile.
+        bodyFrame.ae = node.value.kind === 'Const' ? truthy(node.value.value) : null;
+        if (bodyFrame.ae !== null) bodyFrame.staticAe = bodyFrame.ae;
+        const body = this.stmts(node.body, bodyFrame);
+        return this.located((rt, s) => {
+          const saved = rt.autoescape;
+          rt.autoescape = truthy(value(rt, s));
+          try {
+            const inner = new Scope(s);
+            if (init) init(rt, inner);
+            body(rt, inner);
+          } finally {
+            rt.autoescape = saved;
+          }
+        }, node);
+      }
+    }
+  }
+
+  private output(node: StmtOf<'Output'>, frame: Frame): StmtFn {
+    // Merge adjacent constant data so rendering writes fewer, larger chunks.
+    const parts: (string | ExprFn)[] = [];
+    const locs: OutputPart[] = [];
+    for (const p0 of node.nodes) {
+      let p = p0;
+      if (p.kind === 'Const' && frame.ae === null) {
+        // Jinja2 folds constant output at compile time, escaping it per the static eval context even
+        // inside a volatile `{% autoescape %}`.
+        const text = frame.staticAe ? escapeValue(p.value).value : toStr(p.value);
+        p = { kind: 'Data', value: text, line: p.line, column: p.column };
+      }
+      if (p.kind === 'Data') {
+        const last = parts[parts.length - 1];
+        if (typeof last === 'string') parts[parts.length - 1] = last + p.value;
+        else {
+          parts.push(p.value);
+          locs.push(p);
+        }
+      } else {
+        parts.push(this.expr(p, frame));
+        locs.push(p);
+      }
+    }
+    const ae = frame.ae;
+    const root = frame.root;
+    const name = this.name;
+    if (parts.length === 1 && typeof parts[0] === 'string') {
+      const text = parts[0];
+      return (rt) => {
+        if (root && rt.tc.parent !== null) return;
+        rt.budget.spend(1);
+        rt.write(text);
+      };
+    }
+    if (parts.length === 1) {
+      const fn = parts[0] as ExprFn;
+      const loc = locs[0]!;
+      return (rt, s) => {
+        if (root && rt.tc.parent !== null) return;
+        rt.budget.spend(1);
+        try {
+          rt.write(outStr(rt, fn(rt, s), ae === null ? rt.autoescape : ae));
+        } catch (e) {
+          throw locateError(e, loc.line, loc.column, name);
+        }
+      };
+    }
+    const n = parts.length;
+    return (rt, s) => {
+      if (root && rt.tc.parent !== null) return;
+      rt.budget.spend(1);
+      let buf = '';
+      let i = 0;
+      try {
+        for (; i < n; i++) {
+          const p = parts[i]!;
+          buf += typeof p === 'string' ? p : outStr(rt, p(rt, s), ae === null ? rt.autoescape : ae);
+          if (buf.length > rt.maxOutput) rt.write(buf);
+        }
+        rt.write(buf);
+      } catch (e) {
+        const loc = locs[Math.min(i, n - 1)]!;
+        throw locateError(e, loc.line, loc.column, name);
+      }
+    };
+  }
+
+  private ifStmt(node: StmtOf<'If'>, frame: Frame): StmtFn {
+    const soft: Frame = { ...frame, soft: true };
+    const cond = (test: Expr, at: { line: number; column: number }): ExprFn => {
+      const fn = this.expr(test, soft);
+      return this.locatedExpr((rt, s) => truthy(fn(rt, s)), at);
+    };
+    const branches: [ExprFn, StmtFn][] = [[cond(node.test, node), this.stmts(node.body, soft)]];
+    for (const e of node.elif) branches.push([cond(e.test, e), this.stmts(e.body, soft)]);
+    const else_ = node.else_.length > 0 ? this.stmts(node.else_, soft) : null;
+    if (branches.length === 1) {
+      const [test, body] = branches[0]!;
+      return (rt, s) => {
+        if (test(rt, s)) body(rt, s);
+        else if (else_) else_(rt, s);
+      };
+    }
+    return (rt, s) => {
+      for (const [test, body] of branches) {
+        if (test(rt, s)) {
+          body(rt, s);
+          return;
+        }
+      }
+      if (else_) else_(rt, s);
+    };
+  }
+
+  private forStmt(node: StmtOf<'For'>, frame: Frame): StmtFn {
+    const loopFrame = this.inner(
+      node.body,
+      frame,
+      frame.root,
+      [...targetNames(node.target), 'loop'],
+      node.test ? [node.test] : [],
+    );
+    const inner = loopFrame.frame;
+    const init = loopFrame.init;
+    const elseFrame = this.inner(node.else_, frame, frame.root);
+    const elseInit = elseFrame.init;
+    const iter = this.expr(node.iter, frame);
+    const assign = this.assignTarget(node.target, inner);
+    const body = this.stmts(node.body, inner);
+    const else_ = node.else_.length > 0 ? this.stmts(node.else_, elseFrame.frame) : null;
+    const test = node.test ? this.expr(node.test, inner) : null;
+    const usesLoop = referencesName(node.body, 'loop');
+    const freshScopes = hasStores(node.body);
+    const recursive = node.recursive;
+    const simpleTarget = node.target.kind === 'Name' ? node.target.name : null;
+    const loopAe = frame.ae;
+
+    const runLoop = (rt: RenderState, s: Scope, iterable: unknown, depth0: number): void => {
+      let items: LoopItems;
+      if (Array.isArray(iterable) || iterable instanceof PyRange) items = iterable as LoopItems;
+      else items = toList(iterable);
+      if (test) {
+        const tmp = new Scope(s);
+        const kept: unknown[] = [];
+        for (let i = 0; i < items.length; i++) {
+          rt.budget.spend(1);
+          const item = fromHost(itemAt(items, i));
+          assign(rt, tmp, item);
+          if (truthy(test(rt, tmp))) kept.push(item);
+        }
+        items = kept;
+      }
+      let ctx: LoopContext | null = null;
+      if (usesLoop) {
+        ctx = new LoopContext(
+          items,
+          depth0,
+          recursive
+            ? (r, sub) => {
+                r.enter();
+                try {
+                  const out = r.capture(() => runLoop(r, s, sub, depth0 + 1));
+                  return (loopAe === null ? r.autoescape : loopAe) ? new Markup(out) : out;
+                } finally {
+                  r.leave();
+                }
+              }
+            : null,
+        );
+      }
+      let scope = new Scope(s);
+      if (ctx) scope.v.loop = ctx;
+      if (init) init(rt, scope);
+      const budget = rt.budget;
+      const isRange = items instanceof PyRange;
+      let i = 0;
+      for (; i < items.length; i++) {
+        budget.chunk -= 1;
+        if (budget.chunk < 0) budget.refill();
+        if (freshScopes && i > 0) {
+          scope = new Scope(s);
+          if (ctx) scope.v.loop = ctx;
+          if (init) init(rt, scope);
+        }
+        if (ctx) ctx.index0 = i;
+        let item = isRange ? (items as PyRange).at(i) : (items as readonly unknown[])[i];
+        if (item === undefined || typeof item === 'function' || typeof item === 'symbol')
+          item = fromHost(item);
+        if (simpleTarget === null) assign(rt, scope, item);
+        else scope.v[simpleTarget] = item;
+        body(rt, scope);
+      }
+      if (i === 0 && else_) {
+        const elseScope = new Scope(s);
+        if (elseInit) elseInit(rt, elseScope);
+        else_(rt, elseScope);
+      }
+    };
+    return (rt, s) => runLoop(rt, s, iter(rt, s), 0);
+  }
+
+  /** Builds a factory of macro Callables (for `{% macro %}` and call-block callers). */
+  private macro(
+    name: string,
+    sig: { args: ExprOf<'Name'>[]; defaults: Expr[] },
+    bodyNodes: Stmt[],
+    outer: Frame,
+  ): (defScope: Scope, defTc: TemplateContext) => MacroCallable {
+    const argNames = sig.args.map((a) => a.name);
+    const { frame, init } = this.inner(
+      bodyNodes,
+      outer,
+      false,
+      [...argNames, 'caller', 'varargs', 'kwargs'],
+      sig.defaults,
+    );
+    const nArgs = argNames.length;
+    const firstDefault = nArgs - sig.defaults.length;
+    const defaults = sig.defaults.map((d) => this.expr(d, frame));
+    const body = this.stmts(bodyNodes, frame);
+    const catchKwargs = referencesName(bodyNodes, 'kwargs');
+    const catchVarargs = referencesName(bodyNodes, 'varargs');
+    const usesCaller = referencesName(bodyNodes, 'caller');
+    const explicitCaller = argNames.includes('caller');
+    const callerIndex = argNames.indexOf('caller');
+    if (callerIndex >= 0 && callerIndex < firstDefault) {
+      this.fail(
+        'When defining macros or call blocks the special "caller" argument must be omitted or be given a default.',
+        sig.args[callerIndex]!,
+      );
+    }
+    return (defScope, defTc) =>
+      new MacroCallable(
+        name,
+        (ctx, args, kwargsIn) => {
+          const rt = ctx as RenderState;
+          const scope = new Scope(defScope);
+          if (init) init(rt, scope);
+          // Keyword arguments are read in place (no copy, no delete): only the names are listed.
+          const kwKeys = kwargsIn === EMPTY_KWARGS ? null : Object.keys(kwargsIn);
+          const hasKw = kwKeys !== null && kwKeys.length > 0;
+          let consumed = 0;
+          for (let i = 0; i < nArgs; i++) {
+            const an = argNames[i]!;
+            let v: unknown;
+            if (i < args.length) v = args[i];
+            else if (hasKw && Object.hasOwn(kwargsIn, an)) {
+              v = kwargsIn[an];
+              consumed++;
+            } else if (i >= firstDefault) {
+              v = defaults[i - firstDefault]!(rt, scope);
+            } else {
+              v = rt.makeUndefined(an, `parameter '${an}' was not provided`);
+            }
+            setVar(scope, an, v);
+          }
+          // Jinja2: an explicit `caller` parameter not filled positionally counts as "found" (even when
+          // it falls back to its default), so the special caller handling is skipped.
+          const foundCaller = args.length >= nArgs ? explicitCaller : callerIndex >= args.length;
+          let callerConsumed = false;
+          if (usesCaller && !foundCaller) {
+            let caller: unknown = null;
+            if (hasKw && Object.hasOwn(kwargsIn, 'caller')) {
+              caller = kwargsIn.caller;
+              callerConsumed = true;
+              consumed++;
+            }
+            scope.v.caller =
+              caller === null || caller === undefined
+                ? rt.makeUndefined('caller', 'No caller defined')
+                : caller;
+          }
+          let leftover: string[] = [];
+          if (hasKw && consumed < kwKeys.length) {
+            leftover = kwKeys.filter(
+              (k) => !(argNames.indexOf(k) >= args.length || (k === 'caller' && callerConsumed)),
+            );
+          }
+          if (catchKwargs) {
+            scope.v.kwargs =
+              leftover.length === 0 ? new Map() : makeDict(leftover.map((k) => [k, kwargsIn[k]]));
+          } else if (leftover.length > 0) {
+            const k = leftover[0]!;
+            if (k === 'caller') {
+              throw new TemplateRuntimeError(
+                `macro '${name}' was invoked with two values for the special caller argument. This is most likely a bug.`,
+              );
+            }
+            throw new TemplateRuntimeError(`macro '${name}' takes no keyword argument '${k}'`);
+          }
+          if (catchVarargs) scope.v.varargs = tuple(args.slice(nArgs));
+          else if (args.length > nArgs) {
+            throw new TemplateRuntimeError(`macro '${name}' takes not more than ${nArgs} argument(s)`);
+          }
+          rt.enter();
+          // A macro runs in the context it was defined in (its template's blocks and `self`).
+          const savedTc = rt.tc;
+          // The body escapes as compiled where it was defined; the result is Markup if the run-time
+          // evaluation context (the caller's) autoescapes — Jinja2's Macro.__call__.
+          rt.tc = defTc;
+          // Capture inline (no closure per call): swap the output buffer around the body.
+          const savedOut = rt.out;
+          rt.out = '';
+          try {
+            body(rt, scope);
+            const out = rt.out;
+            return rt.autoescape ? new Markup(out) : out;
+          } finally {
+            rt.out = savedOut;
+            rt.tc = savedTc;
+            rt.leave();
+          }
+        },
+        argNames,
+        catchKwargs,
+        catchVarargs,
+        usesCaller,
+      );
+  }
+
+  private callBlock(node: StmtOf<'CallBlock'>, frame: Frame): StmtFn {
+    const makeCaller = this.macro('caller', node, node.body, frame);
+    const ae = frame.ae;
+    const callee = this.expr(node.call.node, frame);
+    const { args, kwargs } = this.callArgs(node.call, frame);
+    return (rt, s) => {
+      const fn = callee(rt, s);
+      const a = args(rt, s);
+      const kw = Object.assign(Object.create(null) as Kwargs, kwargs(rt, s));
+      kw.caller = makeCaller(s, rt.tc);
+      rt.write(outStr(rt, callValue(rt, fn, a, kw), ae === null ? rt.autoescape : ae));
+    };
+  }
+
+  private block(node: StmtOf<'Block'>, frame: Frame): StmtFn {
+    if (this.blocks.has(node.name)) this.fail(`block '${node.name}' defined twice`, node);
+    const name = node.name;
+    let fn: StmtFn;
+    if (node.required) {
+      fn = this.located(() => {
+        throw new TemplateRuntimeError(`Required block '${name}' not found.`);
+      }, node);
+    } else {
+      // Blocks are isolated functions in Jinja2: no enclosing frame.
+      const { frame: blockFrame, init } = this.inner(node.body, null, false);
+      const body = this.stmts(node.body, blockFrame);
+      fn =
+        init === null
+          ? body
+          : (rt, s) => {
+              init(rt, s);
+              body(rt, s);
+            };
+    }
+    this.blocks.set(name, fn);
+    const scoped = node.scoped;
+    const root = frame.root;
+    return this.located((rt, s) => {
+      if (root && rt.tc.parent !== null) return;
+      renderBlock(rt, name, 0, scoped ? s : rt.tc.vars);
+    }, node);
+  }
+
+  private include(node: StmtOf<'Include'>, frame: Frame): StmtFn {
+    const tmplExpr = this.expr(node.template, frame);
+    const { withContext, ignoreMissing } = node;
+    // Only templates that have unassigned locals need the (linear) see-through pass.
+    const seeThrough = frame.scopes.length > 0 && this.hasUnassigned;
+    const root = frame.root;
+    return (rt, s) => {
+      if (root && rt.tc.parent !== null) return;
+      const tmpl = loadByValue(rt, tmplExpr(rt, s), ignoreMissing);
+      if (tmpl === null) return;
+      const vars = new Scope(withContext ? s : rt.env.globalsScope);
+      if (withContext && seeThrough) {
+        for (const [k, v] of visibleNames(s)) if (v instanceof UnassignedLocal) vars.v[k] = visibleValue(v);
+      }
+      rt.enter();
+      try {
+        runTemplate(rt, tmpl, vars);
+      } finally {
+        rt.leave();
+      }
+    };
+  }
+
+  private importStmt(node: StmtOf<'Import'> | StmtOf<'FromImport'>, frame: Frame): StmtFn {
+    const tmplExpr = this.expr(node.template, frame);
+    const withContext = node.withContext;
+    const line = node.line;
+    const load = (rt: RenderState, s: Scope): TemplateModule => {
+      const tmpl = loadByValue(rt, tmplExpr(rt, s), false)!;
+      // Jinja2 hands an imported template a snapshot of the context (and locals) at import time.
+      const vars = new Scope(rt.env.globalsScope);
+      if (withContext) for (const [k, v] of visibleNames(s)) vars.v[k] = visibleValue(v);
+      rt.enter();
+      let body: string;
+      try {
+        body = rt.capture(() => runTemplate(rt, tmpl, vars));
+      } finally {
+        rt.leave();
+      }
+      const exports = new Map<string, unknown>();
+      for (const k of Object.keys(vars.v)) if (!k.startsWith('_')) exports.set(k, vars.v[k]);
+      return new TemplateModule(tmpl.name, exports, body);
+    };
+    if (node.kind === 'Import') {
+      const target = node.target;
+      return (rt, s) => {
+        s.v[target] = load(rt, s);
+      };
+    }
+    const names = node.names;
+    return (rt, s) => {
+      const mod = load(rt, s);
+      for (const { name, alias } of names) {
+        const v = mod.exports.has(name)
+          ? mod.exports.get(name)
+          : rt.makeUndefined(
+              name,
+              `the template '${mod.templateName ?? 'template'}' (imported on line ${line}) does not export the requested name '${name}'`,
+            );
+        setVar(s, alias ?? name, v);
+      }
+    };
+  }
+
+  private assignTarget(target: Expr, frame: Frame): AssignFn {
+    if (target.kind === 'Name') {
+      const name = target.name;
+      return (_rt, s, v) => {
+        s.v[name] = v === undefined ? null : v;
+      };
+    }
+    if (target.kind === 'NSRef') {
+      const { name, attr } = target;
+      return (_rt, s, v) => {
+        const ns = lookup(s, name);
+        if (!(ns instanceof Namespace)) {
+          throw new TemplateRuntimeError('cannot assign attribute on non-namespace object');
+        }
+        ns.set(attr, v);
+      };
+    }
+    if (target.kind === 'Tuple') {
+      const items = target.items.map((t) => this.assignTarget(t, frame));
+      const n = items.length;
+      return (rt, s, v) => {
+        const values = toList(v);
+        if (values.length > n) throw new TemplateRuntimeError(`too many values to unpack (expected ${n})`);
+        if (values.length < n) {
+          throw new TemplateRuntimeError(`not enough values to unpack (expected ${n}, got ${values.length})`);
+        }
+        for (let i = 0; i < n; i++) items[i]!(rt, s, fromHost(values[i]));
+      };
+    }
+    return this.fail(`can't assign to '${target.kind.toLowerCase()}'`, target);
+  }
+
+  // --- expressions -----------------------------------------------------------------------
+
+  expr(node: Expr, frame: Frame): ExprFn {
+    switch (node.kind) {
+      case 'Const': {
+        const v = node.value;
+        return () => v;
+      }
+      case 'Name': {
+        const name = node.name;
+        if (name === 'self') {
+          return (rt, s) => {
+            const v = lookup(s, name);
+            return v !== undefined ? v : selfReference(rt);
+          };
+        }
+        if (frame.unassigned.has(name)) {
+          // An unassigned frame-local reads as a plain Undefined (it is only see-through for includes).
+          return (rt, s) => {
+            const v = lookup(s, name);
+            return v !== undefined && !(v instanceof UnassignedLocal) ? v : rt.makeUndefined(name);
+          };
+        }
+        return (rt, s) => resolveName(rt, s, name);
+      }
+      case 'NSRef':
+        return this.fail('namespace references are only valid as assignment targets', node);
+      case 'Tuple': {
+        const items = node.items.map((i) => this.expr(i, frame));
+        return (rt, s) => tuple(evalAll(items, rt, s));
+      }
+      case 'List': {
+        const items = node.items.map((i) => this.expr(i, frame));
+        return (rt, s) => evalAll(items, rt, s);
+      }
+      case 'Dict': {
+        const pairs = node.pairs.map((p) => [this.expr(p.key, frame), this.expr(p.value, frame)] as const);
+        return (rt, s) => {
+          const m = new Map<unknown, unknown>();
+          const entries: [unknown, unknown][] = [];
+          for (const [k, v] of pairs) {
+            const key = k(rt, s);
+            checkHashable(key);
+            entries.push([key, v(rt, s)]);
+          }
+          return entries.length === 0 ? m : makeDict(entries);
+        };
+      }
+      case 'CondExpr': {
+        const soft: Frame = { ...frame, soft: true };
+        const test = this.expr(node.test, soft);
+        const e1 = this.expr(node.expr1, soft);
+        const e2 = node.expr2 ? this.expr(node.expr2, soft) : null;
+        const hint = `the inline if-expression on line ${node.line}${this.name === undefined ? '' : ` in '${this.name}'`} evaluated to false and no else section was defined.`;
+        return (rt, s) =>
+          truthy(test(rt, s)) ? e1(rt, s) : e2 ? e2(rt, s) : rt.makeUndefined(undefined, hint);
+      }
+      case 'BinOp': {
+        const { op } = node;
+        const l = this.expr(node.left, frame);
+        const r = this.expr(node.right, frame);
+        return (rt, s) => binaryOp(op, l(rt, s), r(rt, s), rt.budget);
+      }
+      case 'Unary': {
+        const inner = this.expr(node.node, frame);
+        if (node.op === 'not') return (rt, s) => !truthy(inner(rt, s));
+        const op = node.op;
+        return (rt, s) => unaryOp(op, inner(rt, s));
+      }
+      case 'And': {
+        const l = this.expr(node.left, frame);
+        const r = this.expr(node.right, frame);
+        return (rt, s) => {
+          const v = l(rt, s);
+          return truthy(v) ? r(rt, s) : v;
+        };
+      }
+      case 'Or': {
+        const l = this.expr(node.left, frame);
+        const r = this.expr(node.right, frame);
+        return (rt, s) => {
+          const v = l(rt, s);
+          return truthy(v) ? v : r(rt, s);
+        };
+      }
+      case 'Concat': {
+        const parts = node.nodes.map((n) => this.expr(n, frame));
+        const n = parts.length;
+        const ae = frame.ae;
+        const plain = (rt: RenderState, s: Scope): string => {
+          let out = '';
+          for (let i = 0; i < n; i++) {
+            const v = parts[i]!(rt, s);
+            out += typeof v === 'string' ? v : toStr(v, rt.budget);
+            rt.budget.checkString(out.length);
+          }
+          return out;
+        };
+        if (ae === false) return plain;
+        return (rt, s) => {
+          if (!(ae === null ? rt.autoescape : ae)) return plain(rt, s);
+          // markup_join: if any part is Markup, the result is Markup with the other parts escaped.
+          const vals = evalAll(parts, rt, s);
+          let markup = false;
+          for (const v of vals) if (v instanceof Markup) markup = true;
+          let out = '';
+          for (const v of vals) {
+            out += markup ? escapeValue(v).value : typeof v === 'string' ? v : toStr(v, rt.budget);
+            rt.budget.checkString(out.length);
+          }
+          return markup ? new Markup(out) : out;
+        };
+      }
+      case 'Compare':
+        return this.compare(node, frame);
+      case 'Getattr': {
+        // `a.b.c` on a plain name compiles to one closure (fewer indirect calls on the hot path).
+        const attrs: string[] = [];
+        let root: Expr = node;
+        while (root.kind === 'Getattr') {
+          attrs.unshift(root.attr);
+          root = root.node;
+        }
+        if (root.kind === 'Name' && root.name !== 'self' && !frame.unassigned.has(root.name)) {
+          const name = root.name;
+          const [a0, a1] = attrs as [string, string];
+          if (attrs.length === 1) return (rt, s) => getAttribute(rt, resolveName(rt, s, name), a0);
+          if (attrs.length === 2) {
+            return (rt, s) => getAttribute(rt, getAttribute(rt, resolveName(rt, s, name), a0), a1);
+          }
+          return (rt, s) => {
+            let v = resolveName(rt, s, name);
+            for (const a of attrs) v = getAttribute(rt, v, a);
+            return v;
+          };
+        }
+        const obj = this.expr(node.node, frame);
+        const attr = node.attr;
+        return (rt, s) => getAttribute(rt, obj(rt, s), attr);
+      }
+      case 'Getitem': {
+        const obj = this.expr(node.node, frame);
+        if (node.arg.kind === 'Slice') {
+          const sl = node.arg;
+          const none = (): unknown => null;
+          const a = sl.start ? this.expr(sl.start, frame) : none;
+          const b = sl.stop ? this.expr(sl.stop, frame) : none;
+          const c = sl.step ? this.expr(sl.step, frame) : none;
+          const folded =
+            isConstExpr(node.node) && [sl.start, sl.stop, sl.step].every((x) => x === null || isConstExpr(x));
+          return (rt, s) => {
+            const o = obj(rt, s);
+            let r: unknown;
+            try {
+              r = slice(o, a(rt, s), b(rt, s), c(rt, s));
+            } catch (e) {
+              // Jinja2 constant-folds an all-constant subscript through its lenient getitem (→ undefined).
+              if (folded && e instanceof TemplateRuntimeError) return rt.makeUndefined();
+              throw e;
+            }
+            if (r !== MISSING) return r;
+            if (folded) return rt.makeUndefined();
+            // Otherwise Jinja2 compiles slices to a plain Python subscript, so the TypeError propagates.
+            throw new TemplateRuntimeError(
+              isMapping(o) ? "unhashable type: 'slice'" : `'${typeName(o)}' object is not subscriptable`,
+            );
+          };
+        }
+        const key = this.expr(node.arg, frame);
+        return (rt, s) => getItemSafe(rt, obj(rt, s), key(rt, s));
+      }
+      case 'Slice':
+        return this.fail('slice outside of a subscript', node);
+      case 'Call': {
+        const callee = this.expr(node.node, frame);
+        const { args, kwargs } = this.callArgs(node, frame);
+        return (rt, s) => callValue(rt, callee(rt, s), args(rt, s), kwargs(rt, s));
+      }
+      case 'Filter': {
+        if (node.node === null) return this.fail('filter without a value', node);
+        const value = this.expr(node.node, frame);
+        const known: FilterFn | undefined = this.env.filters[node.name];
+        if (known !== undefined && !(node.node.kind === 'Filter' && this.isValueless(node.node))) {
+          // The common case in one closure: a known filter applied to a value.
+          const { args, kwargs } = this.callArgs(node, frame);
+          return (rt, s) => {
+            const v = value(rt, s);
+            rt.budget.spend(1);
+            return known(rt, v, args(rt, s), kwargs(rt, s));
+          };
+        }
+        const apply = this.filter(node, frame);
+        return (rt, s) => apply(rt, s, value(rt, s));
+      }
+      case 'Test':
+        return this.test(node, frame);
+    }
+  }
+
+  private compare(node: ExprOf<'Compare'>, frame: Frame): ExprFn {
+    const first = this.expr(node.expr, frame);
+    const ops = node.ops.map((o) => [o.op, this.expr(o.expr, frame)] as const);
+    const cmp = (op: CompareOpName, a: unknown, b: unknown): boolean => {
+      switch (op) {
+        case 'eq':
+          return equals(a, b);
+        case 'ne':
+          return !equals(a, b);
+        case 'lt':
+          return compare('<', a, b);
+        case 'lteq':
+          return compare('<=', a, b);
+        case 'gt':
+          return compare('>', a, b);
+        case 'gteq':
+          return compare('>=', a, b);
+        case 'in':
+          return contains(b, a);
+        case 'notin':
+          return !contains(b, a);
+      }
+    };
+    if (ops.length === 1) {
+      const [op, right] = ops[0]!;
+      return (rt, s) => cmp(op, first(rt, s), right(rt, s));
+    }
+    return (rt, s) => {
+      let left = first(rt, s);
+      for (const [op, fn] of ops) {
+        const right = fn(rt, s);
+        if (!cmp(op, left, right)) return false;
+        left = right;
+      }
+      return true;
+    };
+  }
+
+  private callArgs(
+    node: CallArgs,
+    frame: Frame,
+  ): { args: (rt: RenderState, s: Scope) => unknown[]; kwargs: (rt: RenderState, s: Scope) => Kwargs } {
+    const pos = node.args.map((a) => this.expr(a, frame));
+    const kws = node.kwargs.map((k) => [k.key, this.expr(k.value, frame)] as const);
+    const dynArgs = node.dynArgs ? this.expr(node.dynArgs, frame) : null;
+    const dynKwargs = node.dynKwargs ? this.expr(node.dynKwargs, frame) : null;
+    const [p0, p1] = pos as [ExprFn, ExprFn];
+    const args =
+      dynArgs === null
+        ? pos.length === 0
+          ? () => EMPTY_ARGS
+          : pos.length === 1
+            ? (rt: RenderState, s: Scope) => [p0(rt, s)]
+            : pos.length === 2
+              ? (rt: RenderState, s: Scope) => [p0(rt, s), p1(rt, s)]
+              : (rt: RenderState, s: Scope) => evalAll(pos, rt, s)
+        : (rt: RenderState, s: Scope) => {
+            const out = evalAll(pos, rt, s);
+            for (const v of iterate(dynArgs(rt, s))) out.push(fromHost(v));
+            return out;
+          };
+    const kwargs =
+      kws.length === 0 && dynKwargs === null
+        ? () => EMPTY_KWARGS
+        : (rt: RenderState, s: Scope) => {
+            const out = Object.create(null) as Kwargs;
+            for (const [k, f] of kws) out[k] = f(rt, s);
+            if (dynKwargs) {
+              const m = dynKwargs(rt, s);
+              if (m instanceof Undefined) failUndefined(m);
+              if (!isMapping(m)) throw new TemplateRuntimeError('argument after ** must be a mapping');
+              for (const [k, v] of mappingEntries(m)) {
+                if (typeof k !== 'string') throw new TemplateRuntimeError('keywords must be strings');
+                out[k] = fromHost(v);
+              }
+            }
+            return out;
+          };
+    return { args, kwargs };
+  }
+
+  /** Compiles a filter application: `(rt, s, value) => filtered`. */
+  private filter(
+    node: ExprOf<'Filter'>,
+    frame: Frame,
+  ): (rt: RenderState, s: Scope, value: unknown) => unknown {
+    // `{% filter a|b %}` / `{% set x | a | b %}`: the chain's innermost filter has no value node.
+    const inner =
+      node.node !== null && node.node.kind === 'Filter' && this.isValueless(node.node)
+        ? this.filter(node.node, frame)
+        : null;
+    const name = node.name;
+    const known: FilterFn | undefined = this.env.filters[name];
+    if (known === undefined && !frame.soft) this.fail(`No filter named '${name}'.`, node);
+    const { args, kwargs } = this.callArgs(node, frame);
+    return (rt, s, value) => {
+      const f = known ?? rt.env.filters[name];
+      if (f === undefined) throw new TemplateRuntimeError(`No filter named '${name}' found.`);
+      rt.budget.spend(1);
+      const v = inner === null ? value : inner(rt, s, value);
+      return f(rt, v, args(rt, s), kwargs(rt, s));
+    };
+  }
+
+  /** Whether a filter chain bottoms out in a value-less filter (a filter block's). */
+  private isValueless(node: ExprOf<'Filter'>): boolean {
+    let cur: Expr | null = node;
+    while (cur !== null && cur.kind === 'Filter') cur = cur.node;
+    return cur === null;
+  }
+
+  private test(node: ExprOf<'Test'>, frame: Frame): ExprFn {
+    const name = node.name;
+    const known: TestFn | undefined = this.env.tests[name];
+    if (known === undefined && !frame.soft) this.fail(`No test named '${name}'.`, node);
+    const value = this.expr(node.node, frame);
+    const { args, kwargs } = this.callArgs(node, frame);
+    return (rt, s) => {
+      const t = known ?? rt.env.tests[name];
+      if (t === undefined) throw new TemplateRuntimeError(`No test named '${name}' found.`);
+      return t(rt, value(rt, s), args(rt, s), kwargs(rt, s));
+    };
+  }
+}
+
+/** Tuples are arrays too; exported for the CLI and tests that need to tell them apart. */
+export { isTuple };

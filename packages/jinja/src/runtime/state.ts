@@ -1,0 +1,200 @@
+/**
+ * Per-render state. One `RenderState` lives for one `render()` call and is also the
+ * `CallContext` handed to filters, tests and callables, so calling a builtin allocates nothing.
+ */
+import { LimitError, TemplateError, TemplateRuntimeError } from '../errors.js';
+import type { Limits } from '../limits.js';
+import { RenderBudget } from '../limits.js';
+import { callValue, getAttribute } from '../sandbox.js';
+import { Undefined } from '../values.js';
+import type { CallContext, FilterFn, Kwargs, TestFn } from './types.js';
+
+/**
+ * A variable scope: its own variables in a null-prototype object (`__proto__` is an ordinary key
+ * there) and a link to the enclosing scope. Deliberately not a prototype chain: making a fresh
+ * object the prototype of another costs V8 a map transition per render/loop, more than the walk.
+ */
+export class Scope {
+  readonly v: Record<string, unknown>;
+  constructor(
+    readonly p: Scope | null,
+    vars?: Record<string, unknown>,
+  ) {
+    this.v = vars ?? (Object.create(null) as Record<string, unknown>);
+  }
+}
+
+/** The value of `name` seen from `s` (JS `undefined` when no scope has it). */
+export function lookup(s: Scope, name: string): unknown {
+  let c: Scope | null = s;
+  do {
+    const x = c.v[name];
+    if (x !== undefined) return x;
+    c = c.p;
+  } while (c !== null);
+  return undefined;
+}
+
+/** Every name visible from `s` with its innermost value (for context snapshots). */
+export function visibleNames(s: Scope): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (let c: Scope | null = s; c !== null; c = c.p) {
+    for (const k of Object.keys(c.v)) if (!out.has(k)) out.set(k, c.v[k]);
+  }
+  return out;
+}
+
+export type StmtFn = (rt: RenderState, s: Scope) => void;
+export type ExprFn = (rt: RenderState, s: Scope) => unknown;
+
+/** A compiled template as the runtime needs it. */
+export interface CompiledTemplate {
+  readonly name: string | undefined;
+  readonly root: StmtFn;
+  readonly blocks: ReadonlyMap<string, StmtFn>;
+  /** Source lines, for error excerpts. */
+  readonly lines: readonly string[];
+}
+
+/** The inheritance state of one template render (Jinja2's `Context.blocks` and parent). */
+export interface TemplateContext {
+  blocks: Map<string, StmtFn[]>;
+  parent: CompiledTemplate | null;
+  /** Top-level variables of the render (Jinja2's context vars). */
+  vars: Scope;
+  /** How many `extends` this render followed (cycles hit the recursion limit). */
+  levels: number;
+  /** Name of the template this context renders (the child's, across inheritance). */
+  name: string | undefined;
+}
+
+/** What the runtime needs from the environment (kept minimal to avoid an import cycle). */
+export interface EngineEnv {
+  readonly filters: Readonly<Record<string, FilterFn>>;
+  readonly tests: Readonly<Record<string, TestFn>>;
+  /** Scope holding the globals; parent of every render's context scope. */
+  readonly globalsScope: Scope;
+  readonly strict: boolean;
+  /** The environment's autoescape mode, which every template and block starts in. */
+  readonly autoescape: boolean;
+  readonly limits: Limits;
+  /** Loads and compiles a template by name; throws TemplateRuntimeError when not found. */
+  loadTemplate(name: string): CompiledTemplate;
+  /** Whether a template exists (for `select_template` style includes). */
+  hasTemplate(name: string): boolean;
+}
+
+export const EMPTY_KWARGS: Kwargs = Object.freeze(Object.create(null) as Kwargs);
+
+export class RenderState implements CallContext {
+  /** The buffer currently written to; captures swap it out and back. */
+  out = '';
+  depth = 0;
+  autoescape: boolean;
+  readonly budget: RenderBudget;
+  readonly maxOutput: number;
+  readonly maxRecursion: number;
+  tc: TemplateContext;
+
+  constructor(
+    readonly env: EngineEnv,
+    autoescape: boolean,
+    limits: Limits,
+  ) {
+    this.autoescape = autoescape;
+    this.budget = new RenderBudget(limits);
+    this.maxOutput = limits.maxOutput;
+    this.maxRecursion = limits.maxRecursion;
+    this.tc = {
+      blocks: new Map(),
+      parent: null,
+      vars: new Scope(null),
+      levels: 0,
+      name: undefined,
+    };
+  }
+
+  write(s: string): void {
+    this.out += s;
+    if (this.out.length > this.maxOutput) {
+      throw new LimitError('output', `template output exceeds the limit of ${this.maxOutput} characters`);
+    }
+  }
+
+  /** Enters one level of macro/include/block/recursive-loop nesting. */
+  enter(): void {
+    if (++this.depth > this.maxRecursion) {
+      this.depth--;
+      throw new LimitError('recursion', `maximum recursion depth exceeded (limit ${this.maxRecursion})`);
+    }
+  }
+
+  leave(): void {
+    this.depth--;
+  }
+
+  /** Runs `fn` with a fresh output buffer and returns what it wrote. */
+  capture(fn: () => void): string {
+    const saved = this.out;
+    this.out = '';
+    try {
+      fn();
+      return this.out;
+    } finally {
+      this.out = saved;
+    }
+  }
+
+  getAttr(obj: unknown, name: string): unknown {
+    return getAttribute(this, obj, name);
+  }
+
+  call(fn: unknown, args: unknown[], kwargs: Kwargs): unknown {
+    return callValue(this, fn, args, kwargs);
+  }
+
+  callFilter(name: string, value: unknown, args: unknown[], kwargs: Kwargs): unknown {
+    const f = this.env.filters[name];
+    if (f === undefined) throw new TemplateRuntimeError(`No filter named '${name}'.`);
+    return f(this, value, args, kwargs);
+  }
+
+  callTest(name: string, value: unknown, args: unknown[], kwargs: Kwargs): boolean {
+    const t = this.env.tests[name];
+    if (t === undefined) throw new TemplateRuntimeError(`No test named '${name}'.`);
+    return t(this, value, args, kwargs);
+  }
+
+  hasFilter(name: string): boolean {
+    return this.env.filters[name] !== undefined;
+  }
+
+  hasTest(name: string): boolean {
+    return this.env.tests[name] !== undefined;
+  }
+
+  makeUndefined(name?: string, hint?: string): Undefined {
+    return new Undefined(name, hint, this.env.strict);
+  }
+}
+
+/**
+ * Attaches a location to an error on its way out of a statement, converting stray JS errors
+ * (stack overflow, a throwing host function) into template errors first.
+ */
+export function locateError(
+  e: unknown,
+  line: number,
+  column: number,
+  name: string | undefined,
+): TemplateError {
+  let err: TemplateError;
+  if (e instanceof TemplateError) err = e;
+  else if (e instanceof RangeError) {
+    err = /call stack/i.test(e.message)
+      ? new LimitError('recursion', 'maximum recursion depth exceeded')
+      : new LimitError('string', `value too large: ${e.message}`);
+  } else if (e instanceof Error) err = new TemplateRuntimeError(e.message);
+  else err = new TemplateRuntimeError(String(e));
+  return err.locate({ line, column }, name);
+}

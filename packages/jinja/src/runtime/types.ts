@@ -1,0 +1,42 @@
+/**
+ * Types shared by the language side (compiler, runtime) and the value library (builtins).
+ * Kept dependency-free apart from the `Undefined` type so both sides can import it early.
+ */
+import type { Undefined } from '../values.js';
+
+export interface Budget {
+  /** Spend `n` steps of fuel; throws LimitError('fuel') when exhausted. */
+  spend(n: number): void;
+  /** A string/collection is about to reach `size`; throws LimitError('string'|'collection'). */
+  checkString(size: number): void;
+  checkCollection(size: number): void;
+  /** `range()` length check. */
+  checkRange(size: number): void;
+}
+
+/** Keyword arguments of a call: a null-prototype object. */
+export type Kwargs = Record<string, unknown>;
+
+export interface CallContext {
+  budget: Budget;
+  /** Sandboxed attribute lookup (`x.name`), Undefined when missing. */
+  getAttr(obj: unknown, name: string): unknown;
+  /** Call a template-visible callable with Python-style arguments. */
+  call(fn: unknown, args: unknown[], kwargs: Kwargs): unknown;
+  callFilter(name: string, value: unknown, args: unknown[], kwargs: Kwargs): unknown;
+  callTest(name: string, value: unknown, args: unknown[], kwargs: Kwargs): boolean;
+  makeUndefined(name?: string, hint?: string): Undefined;
+  autoescape: boolean;
+}
+
+export type FilterFn = (ctx: CallContext, value: unknown, args: unknown[], kwargs: Kwargs) => unknown;
+export type TestFn = (ctx: CallContext, value: unknown, args: unknown[], kwargs: Kwargs) => boolean;
+export type GlobalFn = (ctx: CallContext, args: unknown[], kwargs: Kwargs) => unknown;
+
+/** Anything a template may call: macros, globals, bound safe methods, wrapped host functions. */
+export class Callable {
+  constructor(
+    readonly name: string,
+    readonly invoke: (ctx: CallContext, args: unknown[], kwargs: Kwargs) => unknown,
+  ) {}
+}
