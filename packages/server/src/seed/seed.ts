@@ -2,6 +2,7 @@ import { recordAudit } from '../audit/service.js';
 import { systemActor } from '../auth/actor.js';
 import type { Database } from '../db/database.js';
 import { countAllPrompts, listPromptNames } from '../prompts/repository.js';
+import { PromptChangeBus } from '../prompts/change-bus.js';
 import { createPromptIn } from '../prompts/service.js';
 import { findStrategyByName, insertStrategy } from '../strategies/repository.js';
 import { SEED_PROMPTS, SEED_STRATEGY } from './templates.js';
@@ -18,6 +19,8 @@ export interface SeedResult {
  */
 export async function seed(database: Database): Promise<SeedResult> {
   const actor = systemActor('system:seed');
+  // Running servers on the same PostgreSQL drop their cached lists when the seed commits.
+  const changes = new PromptChangeBus(database);
   return database.db.transaction(async (tx) => {
     const result: SeedResult = { strategies: 0, prompts: 0 };
     if (!(await findStrategyByName(tx, SEED_STRATEGY.name))) {
@@ -39,11 +42,12 @@ export async function seed(database: Database): Promise<SeedResult> {
     );
     for (const prompt of SEED_PROMPTS) {
       if (existing.has(prompt.name)) continue;
-      await createPromptIn(tx, actor, {
+      const created = await createPromptIn(tx, actor, {
         ...prompt,
         is_active: !activeSlots.has(`${prompt.template_type}/en`),
         change_note: 'Seed prompt',
       });
+      await changes.announce(tx, created.id);
       result.prompts++;
     }
     return result;
