@@ -55,7 +55,3 @@ export function safeEqual(a: string, b: string): boolean {
   const hb = createHash('sha256').update(b).digest();
   return timingSafeEqual(ha, hb);
 }
-
-export function fingerprint(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
