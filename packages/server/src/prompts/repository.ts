@@ -64,10 +64,9 @@ function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-export async function listPrompts(
-  db: Db,
-  q: ListPromptsQuery,
-): Promise<{ rows: PromptRow[]; total: number }> {
+export type PromptFilter = Omit<ListPromptsQuery, 'page' | 'page_size'>;
+
+function listWhere(q: PromptFilter): SQL | undefined {
   const conditions: SQL[] = [live];
   if (q.template_type) conditions.push(eq(promptTemplates.template_type, q.template_type));
   if (q.language) conditions.push(eq(promptTemplates.language, q.language));
@@ -78,18 +77,24 @@ export async function listPrompts(
     const pattern = `%${escapeLike(q.search)}%`;
     conditions.push(or(ilike(promptTemplates.name, pattern), ilike(promptTemplates.description, pattern))!);
   }
-  const where = and(...conditions);
-  const [rows, totals] = await Promise.all([
-    db
-      .select()
-      .from(promptTemplates)
-      .where(where)
-      .orderBy(asc(promptTemplates.name), asc(promptTemplates.id))
-      .limit(q.page_size)
-      .offset((q.page - 1) * q.page_size),
-    db.select({ n: count() }).from(promptTemplates).where(where),
-  ]);
-  return { rows, total: Number(totals[0]?.n ?? 0) };
+  return and(...conditions);
+}
+
+/** One page of live prompts matching the filter, by name. */
+export function listPrompts(db: Db, q: ListPromptsQuery): Promise<PromptRow[]> {
+  return db
+    .select()
+    .from(promptTemplates)
+    .where(listWhere(q))
+    .orderBy(asc(promptTemplates.name), asc(promptTemplates.id))
+    .limit(q.page_size)
+    .offset((q.page - 1) * q.page_size);
+}
+
+/** How many live prompts match the filter (the same for every page of it). */
+export async function countPrompts(db: Db, q: PromptFilter): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(promptTemplates).where(listWhere(q));
+  return Number(row?.n ?? 0);
 }
 
 export async function insertPrompt(db: Db, values: typeof promptTemplates.$inferInsert): Promise<PromptRow> {

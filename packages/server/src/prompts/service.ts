@@ -112,12 +112,16 @@ const MAX_CACHED_PAGES = 1_000;
 
 export class PromptService {
   private readonly pages = new Map<string, Promise<ReturnType<typeof paginate<PromptView>>>>();
+  private readonly totals = new Map<string, Promise<number>>();
 
   constructor(
     private readonly database: Database,
     private readonly changes: PromptChangeBus,
   ) {
-    changes.subscribe(() => this.pages.clear());
+    changes.subscribe(() => {
+      this.pages.clear();
+      this.totals.clear();
+    });
   }
 
   private async write<T>(promptIdOf: (result: T) => number, work: (tx: Db) => Promise<T>): Promise<T> {
@@ -139,14 +143,30 @@ export class PromptService {
     const key = JSON.stringify(Object.entries(query).sort(([a], [b]) => a.localeCompare(b)));
     let page = this.pages.get(key);
     if (!page) {
-      page = repo
-        .listPrompts(this.database.db, query)
-        .then(({ rows, total }) => paginate(rows.map(view), total, query.page, query.page_size));
-      page.catch(() => this.pages.delete(key));
-      if (this.pages.size >= MAX_CACHED_PAGES) this.pages.clear();
-      this.pages.set(key, page);
+      const { page: _p, page_size: _s, ...filter } = query;
+      page = Promise.all([repo.listPrompts(this.database.db, query), this.total(filter)]).then(
+        ([rows, total]) => paginate(rows.map(view), total, query.page, query.page_size),
+      );
+      this.remember(this.pages, key, page);
     }
     return page;
+  }
+
+  /** The count behind a filter is the same for all its pages: one count serves every page. */
+  private total(filter: repo.PromptFilter): Promise<number> {
+    const key = JSON.stringify(Object.entries(filter).sort(([a], [b]) => a.localeCompare(b)));
+    let total = this.totals.get(key);
+    if (!total) {
+      total = repo.countPrompts(this.database.db, filter);
+      this.remember(this.totals, key, total);
+    }
+    return total;
+  }
+
+  private remember<T>(cache: Map<string, Promise<T>>, key: string, value: Promise<T>): void {
+    value.catch(() => cache.delete(key));
+    if (cache.size >= MAX_CACHED_PAGES) cache.clear();
+    cache.set(key, value);
   }
 
   async getRow(id: number, strategyId?: number): Promise<repo.PromptRow> {
