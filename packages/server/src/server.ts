@@ -36,6 +36,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (prepare) {
       await database.migrate();
       await seedIfEmpty(database);
+      await database.refreshStatistics();
     }
     const built = await buildApp({ config, database, webDist: options.webDist });
     app = built.app;

@@ -44,16 +44,25 @@ function aggregateSql(dayFilter: string): string {
 }
 
 const utcMidnight = (day: string) => `('${day}'::date)::timestamp at time zone 'UTC'`;
-const dayRange = (from: string, to: string) =>
-  `t.created_at >= ${utcMidnight(from)} and t.created_at < (('${to}'::date + 1)::timestamp at time zone 'UTC')`;
-
 const isDay = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d);
 
-/** Replaces the rows of the days in [from, to] (UTC) with fresh aggregates. Idempotent. */
-export async function rebuildDays(db: Db, from: string, to: string): Promise<void> {
-  if (!isDay(from) || !isDay(to)) throw new RangeError(`bad day range ${from}..${to}`);
-  await db.execute(`delete from prompt_performance where evaluation_date between '${from}' and '${to}'`);
-  await db.execute(aggregateSql(dayRange(from, to)));
+/**
+ * Replaces the rows of the given UTC days with fresh aggregates (idempotent). `ranges` are runs of
+ * consecutive days; each becomes one created_at index range, so scattered days cost no full scan.
+ */
+export async function rebuildDays(db: Db, ranges: readonly (readonly [string, string])[]): Promise<void> {
+  if (ranges.length === 0) return;
+  for (const [from, to] of ranges)
+    if (!isDay(from) || !isDay(to)) throw new RangeError(`bad day range ${from}..${to}`);
+  const dates = ranges.map(([from, to]) => `evaluation_date between '${from}' and '${to}'`).join(' or ');
+  const created = ranges
+    .map(
+      ([from, to]) =>
+        `(t.created_at >= ${utcMidnight(from)} and t.created_at < (('${to}'::date + 1)::timestamp at time zone 'UTC'))`,
+    )
+    .join(' or ');
+  await db.execute(`delete from prompt_performance where ${dates}`);
+  await db.execute(aggregateSql(`(${created})`));
 }
 
 /** UTC days of signals written by transactions at or after `sinceXid` (every day when null). */

@@ -23,6 +23,12 @@ export interface Database {
    * possibly several; returns the rows of the last statement.
    */
   passthrough(sqlText: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+  /**
+   * Refresh the planner's statistics of tables that changed a lot since they were last analyzed.
+   * PostgreSQL servers do this themselves (autovacuum); the embedded database has no such daemon,
+   * and without statistics its planner scans whole tables where an index would do.
+   */
+  refreshStatistics(): Promise<void>;
   /** Apply pending migrations; returns how many were applied. Safe to call concurrently. */
   migrate(): Promise<number>;
   /** LISTEN on a channel with a connection of its own; resolves to a function that stops it. */

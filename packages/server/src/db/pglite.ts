@@ -46,6 +46,14 @@ export async function openPglite(dataDir: string): Promise<Database> {
       const results = await client.exec(sqlText);
       return { rows: (results.at(-1)?.rows ?? []) as Record<string, unknown>[] };
     },
+    async refreshStatistics() {
+      // autovacuum's default rule: 50 rows plus 10% of the table changed since the last analyze.
+      const stale = await client.query<{ relname: string }>(
+        `select relname from pg_stat_user_tables
+          where schemaname = 'public' and n_mod_since_analyze > 50 + 0.1 * greatest(n_live_tup, 0)`,
+      );
+      for (const { relname } of stale.rows) await client.exec(`analyze "${relname.replaceAll('"', '""')}"`);
+    },
     async migrate() {
       const before = await countAppliedMigrations(database);
       await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_FOLDER });

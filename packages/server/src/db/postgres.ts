@@ -55,6 +55,9 @@ export async function openPostgres(url: string): Promise<Database> {
         | pg.QueryResult<Record<string, unknown>>[];
       return { rows: Array.isArray(result) ? (result.at(-1)?.rows ?? []) : result.rows };
     },
+    async refreshStatistics() {
+      // autovacuum keeps a server's statistics fresh.
+    },
     async migrate() {
       const client = await pool.connect();
       try {

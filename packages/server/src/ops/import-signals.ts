@@ -45,6 +45,7 @@ export async function importSignalCsv(
     bar.update(done),
   );
   bar.stop();
+  await database.refreshStatistics();
   if ('problems' in result) {
     report(result.problems);
     return false;

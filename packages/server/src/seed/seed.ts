@@ -1,8 +1,8 @@
 import { recordAudit } from '../audit/service.js';
 import { systemActor } from '../auth/actor.js';
 import type { Database } from '../db/database.js';
-import { countAllPrompts, listPromptNames } from '../prompts/repository.js';
 import { PromptChangeBus } from '../prompts/change-bus.js';
+import { countAllPrompts, listPromptNames } from '../prompts/repository.js';
 import { createPromptIn } from '../prompts/service.js';
 import { findStrategyByName, insertStrategy } from '../strategies/repository.js';
 import { SEED_PROMPTS, SEED_STRATEGY } from './templates.js';
