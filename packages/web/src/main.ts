@@ -1,30 +1,100 @@
 /**
- * Placeholder for the Prompt Manager (built in the web UI work): shows that the service is up and
- * where the API lives, using only the public health endpoint.
+ * Prompt Manager entry: theme first (no flash), then the key (from `?token=` or this tab's
+ * sessionStorage), the role, and the router. Monaco and uPlot load only when a dialog needs them.
  */
 import './style.css';
+import { api, setUnauthorizedHandler } from './api';
+import { clearToken, getToken, takeTokenFromUrl } from './auth';
+import { h, replace } from './dom';
+import { renderCompare } from './pages/compare';
+import { renderLeaderboard } from './pages/leaderboard';
+import { renderPromptList } from './pages/prompt-list';
+import { renderSignIn } from './pages/sign-in';
+import { dispatch, route, startRouter } from './router';
+import { endSession, type Session, startSession } from './session';
+import { currentTheme, initTheme, onThemeChange, setTheme } from './theme';
 
-interface Health {
-  status: string;
-  version: string;
-  database: { kind: string };
-  prompts: { live: number };
+initTheme();
+const root = document.querySelector<HTMLElement>('#app')!;
+
+function shell(s: Session): HTMLElement {
+  const main = h('main', { id: 'main', tabindex: '-1' });
+  const toggle = h(
+    'button',
+    { type: 'button', class: 'ghost', 'aria-pressed': String(currentTheme() === 'dark') },
+    'Dark mode',
+  );
+  toggle.addEventListener('click', () => setTheme(currentTheme() === 'dark' ? 'light' : 'dark'));
+  onThemeChange((t) => toggle.setAttribute('aria-pressed', String(t === 'dark')));
+  const signOut = h('button', { type: 'button', class: 'ghost' }, 'Sign out');
+  signOut.addEventListener('click', () => {
+    clearToken();
+    endSession();
+    boot();
+  });
+  const link = (href: string, text: string) => h('a', { href, 'data-link': true }, text);
+  replace(
+    root,
+    h('a', { href: '#main', class: 'skip' }, 'Skip to content'),
+    h(
+      'header',
+      { class: 'topbar' },
+      h('span', { class: 'brand' }, 'Prompt Ledger'),
+      h(
+        'nav',
+        { 'aria-label': 'Main' },
+        link('/prompts', 'Prompts'),
+        link('/leaderboard', 'Leaderboard'),
+        link('/compare', 'Compare'),
+      ),
+      h('span', { class: 'role', title: 'Your key’s role' }, s.role),
+      toggle,
+      signOut,
+    ),
+    main,
+  );
+  return main;
 }
 
-const root = document.querySelector<HTMLElement>('#app')!;
-root.innerHTML = `
-  <h1>Prompt Ledger</h1>
-  <p>Versioned Jinja2 prompts for LLM trading signals.</p>
-  <p id="status" role="status">Checking the service…</p>
-  <p>The Prompt Manager screens are on their way. Meanwhile the whole API is documented at
-  <a href="/docs">/docs</a>.</p>`;
+function markCurrentLink(): void {
+  for (const a of root.querySelectorAll('nav a')) {
+    if (a.getAttribute('href') === location.pathname) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+}
 
-const status = root.querySelector<HTMLElement>('#status')!;
-fetch('/health')
-  .then((r) => r.json() as Promise<Health>)
-  .then((h) => {
-    status.textContent = `Service ${h.status} · version ${h.version} · ${h.database.kind} database · ${h.prompts.live} prompts stored`;
-  })
-  .catch(() => {
-    status.textContent = 'The service did not answer /health.';
-  });
+async function boot(error?: string): Promise<void> {
+  const token = getToken();
+  if (!token) {
+    renderSignIn(root, () => void boot(), error);
+    return;
+  }
+  let s: Session;
+  try {
+    s = await startSession(await api.roleOf(token));
+  } catch (err) {
+    clearToken();
+    renderSignIn(root, () => void boot(), err instanceof Error ? err.message : String(err));
+    return;
+  }
+  const main = shell(s);
+  const page =
+    (render: (main: HTMLElement, params: URLSearchParams) => void | Promise<void>) =>
+    (params: URLSearchParams) => {
+      markCurrentLink();
+      return render(main, params);
+    };
+  route('/prompts', page(renderPromptList));
+  route('/leaderboard', page(renderLeaderboard));
+  route('/compare', page(renderCompare));
+  await dispatch();
+}
+
+takeTokenFromUrl();
+setUnauthorizedHandler((msg) => {
+  clearToken();
+  endSession();
+  void boot(msg);
+});
+startRouter();
+void boot();
