@@ -7,7 +7,7 @@ import { changedDays, oldestRunningXid, rebuildDays } from './rollup.js';
  * its chunks are small enough that HTTP requests wait at most a fraction of a second; a PostgreSQL
  * server works in its own process and takes bigger chunks.
  */
-const DAYS_PER_CHUNK = { pglite: 4, postgres: 62 } as const;
+const DAYS_PER_CHUNK = { pglite: 8, postgres: 62 } as const;
 const ROLLUP_LOCK_KEY = 727_274_002;
 
 export interface RollupReport {
