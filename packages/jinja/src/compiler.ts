@@ -30,6 +30,7 @@ import {
 } from './runtime/objects.js';
 import {
   type CompiledTemplate,
+  contextScope,
   EMPTY_KWARGS,
   type EngineEnv,
   type ExprFn,
@@ -38,12 +39,21 @@ import {
   type RenderState,
   Scope,
   type StmtFn,
+  sharedKwargs,
   type TemplateContext,
   visibleNames,
 } from './runtime/state.js';
 import type { FilterFn, Kwargs, TestFn } from './runtime/types.js';
 import { Callable } from './runtime/types.js';
-import { callValue, failUndefined, fromHost, getAttribute, getItemSafe, objectTypeRepr } from './sandbox.js';
+import {
+  type AttrGetter,
+  attrGetter,
+  callValue,
+  failUndefined,
+  fromHost,
+  getItemSafe,
+  objectTypeRepr,
+} from './sandbox.js';
 import {
   binaryOp,
   checkHashable,
@@ -98,6 +108,7 @@ type InitFn = (rt: RenderState, s: Scope) => void;
 function initFn(names: readonly string[]): InitFn | null {
   if (names.length === 0) return null;
   return (rt, s) => {
+    s.u = true;
     for (const n of names) s.v[n] = new UnassignedLocal(n, rt.env.strict, lookup(s, n));
   };
 }
@@ -115,6 +126,36 @@ function outStr(rt: RenderState, v: unknown, ae: boolean): string {
   if (typeof v === 'number' && Number.isSafeInteger(v) && !Object.is(v, -0)) return String(v);
   if (ae) return escapeValue(v).value;
   return toStr(v, rt.budget);
+}
+
+/** `outStr` without autoescaping. */
+function outPlain(rt: RenderState, v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' && Number.isSafeInteger(v) && (v !== 0 || 1 / v > 0)) return String(v);
+  return toStr(v, rt.budget);
+}
+
+/** `outPlain` with errors (a strict Undefined, a limit) located at the printed expression. */
+function outPlainLocated(
+  rt: RenderState,
+  v: unknown,
+  at: { line: number; column: number },
+  name: string | undefined,
+): string {
+  try {
+    return outPlain(rt, v);
+  } catch (e) {
+    throw locateError(e, at.line, at.column, name);
+  }
+}
+
+/** Raises the output limit error, located at the printed expression. */
+function overflowAt(rt: RenderState, at: { line: number; column: number }, name: string | undefined): never {
+  try {
+    rt.overflow();
+  } catch (e) {
+    throw locateError(e, at.line, at.column, name);
+  }
 }
 
 function runAll(fns: StmtFn[]): StmtFn {
@@ -248,19 +289,48 @@ function isConstExpr(e: Expr): boolean {
 
 /** A variable's value (or an Undefined naming it), for names no enclosing frame starts as unassigned. */
 function resolveName(rt: RenderState, s: Scope, name: string): unknown {
-  const v = lookup(s, name);
-  if (v === undefined) return rt.makeUndefined(name);
-  if (v instanceof UnassignedLocal) {
-    // Reached from an isolated frame (a block): Jinja2 reads the context there, which does not
-    // have the enclosing root's not-yet-assigned locals.
-    const w = visibleValue(v);
-    return w === undefined ? rt.makeUndefined(name) : w;
-  }
-  return v;
+  // `lookup` inlined: only scopes that received UnassignedLocals need the (costly) class check.
+  let c: Scope | null = s;
+  do {
+    const v = c.v[name];
+    if (v !== undefined) {
+      if (c.u && v instanceof UnassignedLocal) {
+        // Reached from an isolated frame (a block): Jinja2 reads the context there, which does not
+        // have the enclosing root's not-yet-assigned locals.
+        const w = visibleValue(v);
+        return w === undefined ? rt.makeUndefined(name) : w;
+      }
+      return v;
+    }
+    c = c.p;
+  } while (c !== null);
+  return rt.makeUndefined(name);
 }
 
 /** Shared argument list of argument-less calls (frozen: callees only read their arguments). */
 const EMPTY_ARGS = Object.freeze([]) as unknown as unknown[];
+
+/** All-constant positional arguments as one frozen array (null when some are not constants). */
+function constArgs(args: readonly Expr[]): unknown[] | null {
+  if (args.length === 0) return EMPTY_ARGS;
+  const out: unknown[] = [];
+  for (const a of args) {
+    if (a.kind !== 'Const') return null;
+    out.push(a.value);
+  }
+  return Object.freeze(out) as unknown[];
+}
+
+/** All-constant keyword arguments as one frozen null-prototype object (null when some are not). */
+function constKwargs(kws: readonly { key: string; value: Expr }[]): Kwargs | null {
+  if (kws.length === 0) return EMPTY_KWARGS;
+  const entries: [string, unknown][] = [];
+  for (const { key, value } of kws) {
+    if (value.kind !== 'Const') return null;
+    entries.push([key, value.value]);
+  }
+  return sharedKwargs(entries);
+}
 
 /** Evaluates expressions into a fresh array (no per-call closure, unlike `map`). */
 function evalAll(fns: readonly ExprFn[], rt: RenderState, s: Scope): unknown[] {
@@ -334,18 +404,6 @@ export class Compiler {
     return (rt, s) => {
       try {
         fn(rt, s);
-      } catch (e) {
-        throw locateError(e, line, column, name);
-      }
-    };
-  }
-
-  private locatedExpr(fn: ExprFn, at: { line: number; column: number }): ExprFn {
-    const { line, column } = at;
-    const name = this.name;
-    return (rt, s) => {
-      try {
-        return fn(rt, s);
       } catch (e) {
         throw locateError(e, line, column, name);
       }
@@ -493,7 +551,10 @@ export class Compiler {
     const locs: OutputPart[] = [];
     for (const p0 of node.nodes) {
       let p = p0;
-      if (p.kind === 'Const' && frame.ae === null) {
+      if (p.kind === 'Const' && frame.ae === false) {
+        // Constant output is printed once, at compile time.
+        p = { kind: 'Data', value: toStr(p.value), line: p.line, column: p.column };
+      } else if (p.kind === 'Const' && frame.ae === null) {
         // Jinja2 folds constant output at compile time, escaping it per the static eval context even
         // inside a volatile `{% autoescape %}`.
         const text = frame.staticAe ? escapeValue(p.value).value : toStr(p.value);
@@ -535,6 +596,63 @@ export class Compiler {
         }
       };
     }
+    if (ae === false) {
+      // Static no-autoescape (the common case): texts[i] precedes fns[i], texts[n] ends the output.
+      const texts: string[] = [];
+      const fns: ExprFn[] = [];
+      const fnLocs: OutputPart[] = [];
+      let text = '';
+      for (let i = 0; i < parts.length; i++) {
+        const p = parts[i]!;
+        if (typeof p === 'string') text += p;
+        else {
+          texts.push(text);
+          fns.push(p);
+          fnLocs.push(locs[i]!);
+          text = '';
+        }
+      }
+      texts.push(text);
+      const m = fns.length;
+      if (m === 1) {
+        const [t0, t1] = texts as [string, string];
+        const f0 = fns[0]!;
+        const l0 = fnLocs[0]!;
+        return (rt, s) => {
+          if (root && rt.tc.parent !== null) return;
+          rt.budget.spend(1);
+          let v: unknown;
+          try {
+            v = f0(rt, s);
+          } catch (e) {
+            throw locateError(e, l0.line, l0.column, name);
+          }
+          const out = rt.out + t0 + (typeof v === 'string' ? v : outPlainLocated(rt, v, l0, name)) + t1;
+          if (out.length > rt.maxOutput) overflowAt(rt, l0, name);
+          rt.out = out;
+        };
+      }
+      return (rt, s) => {
+        if (root && rt.tc.parent !== null) return;
+        rt.budget.spend(1);
+        const max = rt.maxOutput;
+        let out = rt.out;
+        let i = 0;
+        try {
+          for (; i < m; i++) {
+            out += texts[i]!;
+            out += outPlain(rt, fns[i]!(rt, s));
+            if (out.length > max) rt.overflow();
+          }
+        } catch (e) {
+          const loc = fnLocs[i]!;
+          throw locateError(e, loc.line, loc.column, name);
+        }
+        out += texts[m]!;
+        if (out.length > max) rt.overflow();
+        rt.out = out;
+      };
+    }
     const n = parts.length;
     return (rt, s) => {
       if (root && rt.tc.parent !== null) return;
@@ -557,28 +675,54 @@ export class Compiler {
 
   private ifStmt(node: StmtOf<'If'>, frame: Frame): StmtFn {
     const soft: Frame = { ...frame, soft: true };
-    const cond = (test: Expr, at: { line: number; column: number }): ExprFn => {
-      const fn = this.expr(test, soft);
-      return this.locatedExpr((rt, s) => truthy(fn(rt, s)), at);
-    };
-    const branches: [ExprFn, StmtFn][] = [[cond(node.test, node), this.stmts(node.body, soft)]];
-    for (const e of node.elif) branches.push([cond(e.test, e), this.stmts(e.body, soft)]);
+    const name = this.name;
+    // Comparisons, tests and `not` already produce booleans.
+    const isBool = (test: Expr): boolean =>
+      test.kind === 'Compare' || test.kind === 'Test' || (test.kind === 'Unary' && test.op === 'not');
+    const tests = [node.test, ...node.elif.map((e) => e.test)];
+    const locs: { line: number; column: number }[] = [node, ...node.elif];
+    const bools = tests.map(isBool);
+    // Compiled in source order (test, body, next test…): compile errors and frame analysis depend on it.
+    const fns: ExprFn[] = [];
+    const bodies: StmtFn[] = [];
+    fns.push(this.expr(node.test, soft));
+    bodies.push(this.stmts(node.body, soft));
+    for (const e of node.elif) {
+      fns.push(this.expr(e.test, soft));
+      bodies.push(this.stmts(e.body, soft));
+    }
     const else_ = node.else_.length > 0 ? this.stmts(node.else_, soft) : null;
-    if (branches.length === 1) {
-      const [test, body] = branches[0]!;
+    if (tests.length === 1) {
+      const test = fns[0]!;
+      const body = bodies[0]!;
+      const { line, column } = node;
+      const bool = bools[0]!;
       return (rt, s) => {
-        if (test(rt, s)) body(rt, s);
+        let ok: boolean;
+        try {
+          const v = test(rt, s);
+          ok = bool ? (v as boolean) : truthy(v);
+        } catch (e) {
+          throw locateError(e, line, column, name);
+        }
+        if (ok) body(rt, s);
         else if (else_) else_(rt, s);
       };
     }
+    const nb = tests.length;
     return (rt, s) => {
-      for (const [test, body] of branches) {
-        if (test(rt, s)) {
-          body(rt, s);
-          return;
+      let i = 0;
+      try {
+        for (; i < nb; i++) {
+          const v = fns[i]!(rt, s);
+          if (bools[i] ? v : truthy(v)) break;
         }
+      } catch (e) {
+        const at = locs[i]!;
+        throw locateError(e, at.line, at.column, name);
       }
-      if (else_) else_(rt, s);
+      if (i < nb) bodies[i]!(rt, s);
+      else if (else_) else_(rt, s);
     };
   }
 
@@ -699,6 +843,64 @@ export class Compiler {
         sig.args[callerIndex]!,
       );
     }
+    /** Python-style binding of the general case: keywords, `caller`, `varargs`, `kwargs`, errors. */
+    const bindGeneral = (rt: RenderState, scope: Scope, args: unknown[], kwargsIn: Kwargs): void => {
+      // Keyword arguments are read in place (no copy, no delete): only the names are listed.
+      const kwKeys = kwargsIn === EMPTY_KWARGS ? null : Object.keys(kwargsIn);
+      const hasKw = kwKeys !== null && kwKeys.length > 0;
+      let consumed = 0;
+      for (let i = 0; i < nArgs; i++) {
+        const an = argNames[i]!;
+        let v: unknown;
+        if (i < args.length) v = args[i];
+        else if (hasKw && Object.hasOwn(kwargsIn, an)) {
+          v = kwargsIn[an];
+          consumed++;
+        } else if (i >= firstDefault) {
+          v = defaults[i - firstDefault]!(rt, scope);
+        } else {
+          v = rt.makeUndefined(an, `parameter '${an}' was not provided`);
+        }
+        setVar(scope, an, v);
+      }
+      // Jinja2: an explicit `caller` parameter not filled positionally counts as "found" (even when
+      // it falls back to its default), so the special caller handling is skipped.
+      const foundCaller = args.length >= nArgs ? explicitCaller : callerIndex >= args.length;
+      let callerConsumed = false;
+      if (usesCaller && !foundCaller) {
+        let caller: unknown = null;
+        if (hasKw && Object.hasOwn(kwargsIn, 'caller')) {
+          caller = kwargsIn.caller;
+          callerConsumed = true;
+          consumed++;
+        }
+        scope.v.caller =
+          caller === null || caller === undefined ? rt.makeUndefined('caller', 'No caller defined') : caller;
+      }
+      let leftover: string[] = [];
+      if (hasKw && consumed < kwKeys.length) {
+        leftover = kwKeys.filter(
+          (k) => !(argNames.indexOf(k) >= args.length || (k === 'caller' && callerConsumed)),
+        );
+      }
+      if (catchKwargs) {
+        scope.v.kwargs = leftover.length === 0 ? new Map() : makeDict(leftover.map((k) => [k, kwargsIn[k]]));
+      } else if (leftover.length > 0) {
+        const k = leftover[0]!;
+        if (k === 'caller') {
+          throw new TemplateRuntimeError(
+            `macro '${name}' was invoked with two values for the special caller argument. This is most likely a bug.`,
+          );
+        }
+        throw new TemplateRuntimeError(`macro '${name}' takes no keyword argument '${k}'`);
+      }
+      if (catchVarargs) scope.v.varargs = tuple(args.slice(nArgs));
+      else if (args.length > nArgs) {
+        throw new TemplateRuntimeError(`macro '${name}' takes not more than ${nArgs} argument(s)`);
+      }
+    };
+    // Positional-only calls of macros without caller/varargs/kwargs bind without any allocation.
+    const simple = !usesCaller && !catchKwargs && !catchVarargs;
     return (defScope, defTc) =>
       new MacroCallable(
         name,
@@ -706,62 +908,20 @@ export class Compiler {
           const rt = ctx as RenderState;
           const scope = new Scope(defScope);
           if (init) init(rt, scope);
-          // Keyword arguments are read in place (no copy, no delete): only the names are listed.
-          const kwKeys = kwargsIn === EMPTY_KWARGS ? null : Object.keys(kwargsIn);
-          const hasKw = kwKeys !== null && kwKeys.length > 0;
-          let consumed = 0;
-          for (let i = 0; i < nArgs; i++) {
-            const an = argNames[i]!;
-            let v: unknown;
-            if (i < args.length) v = args[i];
-            else if (hasKw && Object.hasOwn(kwargsIn, an)) {
-              v = kwargsIn[an];
-              consumed++;
-            } else if (i >= firstDefault) {
-              v = defaults[i - firstDefault]!(rt, scope);
-            } else {
-              v = rt.makeUndefined(an, `parameter '${an}' was not provided`);
-            }
-            setVar(scope, an, v);
-          }
-          // Jinja2: an explicit `caller` parameter not filled positionally counts as "found" (even when
-          // it falls back to its default), so the special caller handling is skipped.
-          const foundCaller = args.length >= nArgs ? explicitCaller : callerIndex >= args.length;
-          let callerConsumed = false;
-          if (usesCaller && !foundCaller) {
-            let caller: unknown = null;
-            if (hasKw && Object.hasOwn(kwargsIn, 'caller')) {
-              caller = kwargsIn.caller;
-              callerConsumed = true;
-              consumed++;
-            }
-            scope.v.caller =
-              caller === null || caller === undefined
-                ? rt.makeUndefined('caller', 'No caller defined')
-                : caller;
-          }
-          let leftover: string[] = [];
-          if (hasKw && consumed < kwKeys.length) {
-            leftover = kwKeys.filter(
-              (k) => !(argNames.indexOf(k) >= args.length || (k === 'caller' && callerConsumed)),
-            );
-          }
-          if (catchKwargs) {
-            scope.v.kwargs =
-              leftover.length === 0 ? new Map() : makeDict(leftover.map((k) => [k, kwargsIn[k]]));
-          } else if (leftover.length > 0) {
-            const k = leftover[0]!;
-            if (k === 'caller') {
-              throw new TemplateRuntimeError(
-                `macro '${name}' was invoked with two values for the special caller argument. This is most likely a bug.`,
+          if (simple && kwargsIn === EMPTY_KWARGS && args.length <= nArgs) {
+            const given = args.length;
+            for (let i = 0; i < given; i++) setVar(scope, argNames[i]!, args[i]);
+            for (let i = given; i < nArgs; i++) {
+              const an = argNames[i]!;
+              setVar(
+                scope,
+                an,
+                i >= firstDefault
+                  ? defaults[i - firstDefault]!(rt, scope)
+                  : rt.makeUndefined(an, `parameter '${an}' was not provided`),
               );
             }
-            throw new TemplateRuntimeError(`macro '${name}' takes no keyword argument '${k}'`);
-          }
-          if (catchVarargs) scope.v.varargs = tuple(args.slice(nArgs));
-          else if (args.length > nArgs) {
-            throw new TemplateRuntimeError(`macro '${name}' takes not more than ${nArgs} argument(s)`);
-          }
+          } else bindGeneral(rt, scope, args, kwargsIn);
           rt.enter();
           // A macro runs in the context it was defined in (its template's blocks and `self`).
           const savedTc = rt.tc;
@@ -841,7 +1001,7 @@ export class Compiler {
       if (root && rt.tc.parent !== null) return;
       const tmpl = loadByValue(rt, tmplExpr(rt, s), ignoreMissing);
       if (tmpl === null) return;
-      const vars = new Scope(withContext ? s : rt.env.globalsScope);
+      const vars = contextScope(withContext ? s : rt.env.globalsScope);
       if (withContext && seeThrough) {
         for (const [k, v] of visibleNames(s)) if (v instanceof UnassignedLocal) vars.v[k] = visibleValue(v);
       }
@@ -861,7 +1021,7 @@ export class Compiler {
     const load = (rt: RenderState, s: Scope): TemplateModule => {
       const tmpl = loadByValue(rt, tmplExpr(rt, s), false)!;
       // Jinja2 hands an imported template a snapshot of the context (and locals) at import time.
-      const vars = new Scope(rt.env.globalsScope);
+      const vars = contextScope(rt.env.globalsScope);
       if (withContext) for (const [k, v] of visibleNames(s)) vars.v[k] = visibleValue(v);
       rt.enter();
       let body: string;
@@ -946,8 +1106,13 @@ export class Compiler {
         if (frame.unassigned.has(name)) {
           // An unassigned frame-local reads as a plain Undefined (it is only see-through for includes).
           return (rt, s) => {
-            const v = lookup(s, name);
-            return v !== undefined && !(v instanceof UnassignedLocal) ? v : rt.makeUndefined(name);
+            let c: Scope | null = s;
+            do {
+              const v = c.v[name];
+              if (v !== undefined) return c.u && v instanceof UnassignedLocal ? rt.makeUndefined(name) : v;
+              c = c.p;
+            } while (c !== null);
+            return rt.makeUndefined(name);
           };
         }
         return (rt, s) => resolveName(rt, s, name);
@@ -987,6 +1152,10 @@ export class Compiler {
       case 'BinOp': {
         const { op } = node;
         const l = this.expr(node.left, frame);
+        if (node.right.kind === 'Const') {
+          const c = node.right.value;
+          return (rt, s) => binaryOp(op, l(rt, s), c, rt.budget);
+        }
         const r = this.expr(node.right, frame);
         return (rt, s) => binaryOp(op, l(rt, s), r(rt, s), rt.budget);
       }
@@ -1020,12 +1189,28 @@ export class Compiler {
           let out = '';
           for (let i = 0; i < n; i++) {
             const v = parts[i]!(rt, s);
-            out += typeof v === 'string' ? v : toStr(v, rt.budget);
+            out += typeof v === 'string' ? v : outPlain(rt, v);
             rt.budget.checkString(out.length);
           }
           return out;
         };
-        if (ae === false) return plain;
+        if (ae === false) {
+          // Constant parts are printed once, at compile time.
+          const texts = node.nodes.map((x) => (x.kind === 'Const' ? toStr(x.value) : null));
+          return (rt, s) => {
+            let out = '';
+            for (let i = 0; i < n; i++) {
+              const t = texts[i];
+              if (t !== null) out += t;
+              else {
+                const v = parts[i]!(rt, s);
+                out += typeof v === 'string' ? v : outPlain(rt, v);
+              }
+              rt.budget.checkString(out.length);
+            }
+            return out;
+          };
+        }
         return (rt, s) => {
           if (!(ae === null ? rt.autoescape : ae)) return plain(rt, s);
           // markup_join: if any part is Markup, the result is Markup with the other parts escaped.
@@ -1050,22 +1235,21 @@ export class Compiler {
           attrs.unshift(root.attr);
           root = root.node;
         }
+        const getters = attrs.map(attrGetter);
         if (root.kind === 'Name' && root.name !== 'self' && !frame.unassigned.has(root.name)) {
           const name = root.name;
-          const [a0, a1] = attrs as [string, string];
-          if (attrs.length === 1) return (rt, s) => getAttribute(rt, resolveName(rt, s, name), a0);
-          if (attrs.length === 2) {
-            return (rt, s) => getAttribute(rt, getAttribute(rt, resolveName(rt, s, name), a0), a1);
-          }
+          const [g0, g1] = getters as [AttrGetter, AttrGetter];
+          if (attrs.length === 1) return (rt, s) => g0(rt, resolveName(rt, s, name));
+          if (attrs.length === 2) return (rt, s) => g1(rt, g0(rt, resolveName(rt, s, name)));
           return (rt, s) => {
             let v = resolveName(rt, s, name);
-            for (const a of attrs) v = getAttribute(rt, v, a);
+            for (const g of getters) v = g(rt, v);
             return v;
           };
         }
         const obj = this.expr(node.node, frame);
-        const attr = node.attr;
-        return (rt, s) => getAttribute(rt, obj(rt, s), attr);
+        const get = attrGetter(node.attr);
+        return (rt, s) => get(rt, obj(rt, s));
       }
       case 'Getitem': {
         const obj = this.expr(node.node, frame);
@@ -1102,6 +1286,30 @@ export class Compiler {
         return this.fail('slice outside of a subscript', node);
       case 'Call': {
         const callee = this.expr(node.node, frame);
+        const pos = this.positionalOnly(node, frame);
+        if (pos !== null) {
+          // Positional-only calls: no argument closures, no keyword object.
+          const [p0, p1, p2] = pos as [ExprFn, ExprFn, ExprFn];
+          switch (pos.length) {
+            case 0:
+              return (rt, s) => callValue(rt, callee(rt, s), EMPTY_ARGS, EMPTY_KWARGS);
+            case 1:
+              return (rt, s) => {
+                const f = callee(rt, s);
+                return callValue(rt, f, [p0(rt, s)], EMPTY_KWARGS);
+              };
+            case 2:
+              return (rt, s) => {
+                const f = callee(rt, s);
+                return callValue(rt, f, [p0(rt, s), p1(rt, s)], EMPTY_KWARGS);
+              };
+            case 3:
+              return (rt, s) => {
+                const f = callee(rt, s);
+                return callValue(rt, f, [p0(rt, s), p1(rt, s), p2(rt, s)], EMPTY_KWARGS);
+              };
+          }
+        }
         const { args, kwargs } = this.callArgs(node, frame);
         return (rt, s) => callValue(rt, callee(rt, s), args(rt, s), kwargs(rt, s));
       }
@@ -1111,7 +1319,55 @@ export class Compiler {
         const known: FilterFn | undefined = this.env.filters[node.name];
         if (known !== undefined && !(node.node.kind === 'Filter' && this.isValueless(node.node))) {
           // The common case in one closure: a known filter applied to a value.
-          const { args, kwargs } = this.callArgs(node, frame);
+          const plain = node.kwargs.length === 0 && node.dynArgs === null && node.dynKwargs === null;
+          const consts = plain ? constArgs(node.args) : null;
+          const pos = plain && consts === null ? this.positional(node, frame) : null;
+          if (consts !== null) {
+            return (rt, s) => {
+              const v = value(rt, s);
+              rt.budget.spend(1);
+              return known(rt, v, consts, EMPTY_KWARGS);
+            };
+          }
+          if (pos !== null && node.node.kind === 'Const' && (pos.length === 1 || pos.length === 2)) {
+            // `"%.2f"|format(x)`: a constant value with computed arguments.
+            const cv = node.node.value;
+            const [p0, p1] = pos as [ExprFn, ExprFn];
+            if (pos.length === 1) {
+              return (rt, s) => {
+                rt.budget.spend(1);
+                return known(rt, cv, [p0(rt, s)], EMPTY_KWARGS);
+              };
+            }
+            return (rt, s) => {
+              rt.budget.spend(1);
+              return known(rt, cv, [p0(rt, s), p1(rt, s)], EMPTY_KWARGS);
+            };
+          }
+          if (pos !== null) {
+            const [p0, p1] = pos as [ExprFn, ExprFn];
+            switch (pos.length) {
+              case 0:
+                return (rt, s) => {
+                  const v = value(rt, s);
+                  rt.budget.spend(1);
+                  return known(rt, v, EMPTY_ARGS, EMPTY_KWARGS);
+                };
+              case 1:
+                return (rt, s) => {
+                  const v = value(rt, s);
+                  rt.budget.spend(1);
+                  return known(rt, v, [p0(rt, s)], EMPTY_KWARGS);
+                };
+              case 2:
+                return (rt, s) => {
+                  const v = value(rt, s);
+                  rt.budget.spend(1);
+                  return known(rt, v, [p0(rt, s), p1(rt, s)], EMPTY_KWARGS);
+                };
+            }
+          }
+          const { args, kwargs } = this.callArgs(node, frame, true);
           return (rt, s) => {
             const v = value(rt, s);
             rt.budget.spend(1);
@@ -1149,26 +1405,97 @@ export class Compiler {
           return !contains(b, a);
       }
     };
+    const rightNode = node.ops.length === 1 ? node.ops[0]!.expr : null;
+    if (
+      rightNode !== null &&
+      rightNode.kind === 'Const' &&
+      (node.ops[0]!.op === 'eq' || node.ops[0]!.op === 'ne')
+    ) {
+      // `x == 'buy'`: compare against the constant directly.
+      const c = rightNode.value;
+      const negate = node.ops[0]!.op === 'ne';
+      if (typeof c === 'string') {
+        return (rt, s) => {
+          const a = first(rt, s);
+          return (typeof a === 'string' ? a === c : equals(a, c)) !== negate;
+        };
+      }
+      return (rt, s) => equals(first(rt, s), c) !== negate;
+    }
     if (ops.length === 1) {
       const [op, right] = ops[0]!;
-      return (rt, s) => cmp(op, first(rt, s), right(rt, s));
+      switch (op) {
+        case 'eq':
+          return (rt, s) => {
+            const a = first(rt, s);
+            const b = right(rt, s);
+            return typeof a === 'string' && typeof b === 'string' ? a === b : equals(a, b);
+          };
+        case 'ne':
+          return (rt, s) => {
+            const a = first(rt, s);
+            const b = right(rt, s);
+            return typeof a === 'string' && typeof b === 'string' ? a !== b : !equals(a, b);
+          };
+        case 'lt':
+          return (rt, s) => compare('<', first(rt, s), right(rt, s));
+        case 'lteq':
+          return (rt, s) => compare('<=', first(rt, s), right(rt, s));
+        case 'gt':
+          return (rt, s) => compare('>', first(rt, s), right(rt, s));
+        case 'gteq':
+          return (rt, s) => compare('>=', first(rt, s), right(rt, s));
+        default:
+          return (rt, s) => cmp(op, first(rt, s), right(rt, s));
+      }
     }
+    const opNames = ops.map((o) => o[0]);
+    const opFns = ops.map((o) => o[1]);
+    const nops = ops.length;
     return (rt, s) => {
       let left = first(rt, s);
-      for (const [op, fn] of ops) {
-        const right = fn(rt, s);
-        if (!cmp(op, left, right)) return false;
+      for (let i = 0; i < nops; i++) {
+        const right = opFns[i]!(rt, s);
+        if (!cmp(opNames[i]!, left, right)) return false;
         left = right;
       }
       return true;
     };
   }
 
+  /** The compiled positional arguments of a call without keywords, `*args` or `**kwargs`; else null. */
+  private positionalOnly(node: CallArgs, frame: Frame): ExprFn[] | null {
+    if (node.kwargs.length > 0 || node.dynArgs !== null || node.dynKwargs !== null) return null;
+    return this.positional(node, frame);
+  }
+
+  /** Compiled positional arguments (once per call node, shared by the specialisations above). */
+  private positional(node: CallArgs, frame: Frame): ExprFn[] {
+    let fns = this.argFns.get(node);
+    if (fns === undefined) {
+      fns = node.args.map((a) => this.expr(a, frame));
+      this.argFns.set(node, fns);
+    }
+    return fns;
+  }
+
+  private readonly argFns = new WeakMap<CallArgs, ExprFn[]>();
+
+  /**
+   * Compiled arguments of a call. `shared`: the callee only reads its arguments (builtin and host
+   * filters/tests), so all-constant argument lists are built once, frozen, and passed every time.
+   */
   private callArgs(
     node: CallArgs,
     frame: Frame,
+    shared = false,
   ): { args: (rt: RenderState, s: Scope) => unknown[]; kwargs: (rt: RenderState, s: Scope) => Kwargs } {
-    const pos = node.args.map((a) => this.expr(a, frame));
+    if (shared && node.dynArgs === null && node.dynKwargs === null) {
+      const a = constArgs(node.args);
+      const k = constKwargs(node.kwargs);
+      if (a !== null && k !== null) return { args: () => a, kwargs: () => k };
+    }
+    const pos = this.positional(node, frame);
     const kws = node.kwargs.map((k) => [k.key, this.expr(k.value, frame)] as const);
     const dynArgs = node.dynArgs ? this.expr(node.dynArgs, frame) : null;
     const dynKwargs = node.dynKwargs ? this.expr(node.dynKwargs, frame) : null;
@@ -1192,7 +1519,7 @@ export class Compiler {
         ? () => EMPTY_KWARGS
         : (rt: RenderState, s: Scope) => {
             const out = Object.create(null) as Kwargs;
-            for (const [k, f] of kws) out[k] = f(rt, s);
+            for (let i = 0; i < kws.length; i++) out[kws[i]![0]] = kws[i]![1](rt, s);
             if (dynKwargs) {
               const m = dynKwargs(rt, s);
               if (m instanceof Undefined) failUndefined(m);
@@ -1220,7 +1547,7 @@ export class Compiler {
     const name = node.name;
     const known: FilterFn | undefined = this.env.filters[name];
     if (known === undefined && !frame.soft) this.fail(`No filter named '${name}'.`, node);
-    const { args, kwargs } = this.callArgs(node, frame);
+    const { args, kwargs } = this.callArgs(node, frame, true);
     return (rt, s, value) => {
       const f = known ?? rt.env.filters[name];
       if (f === undefined) throw new TemplateRuntimeError(`No filter named '${name}' found.`);
@@ -1242,7 +1569,31 @@ export class Compiler {
     const known: TestFn | undefined = this.env.tests[name];
     if (known === undefined && !frame.soft) this.fail(`No test named '${name}'.`, node);
     const value = this.expr(node.node, frame);
-    const { args, kwargs } = this.callArgs(node, frame);
+    const plain =
+      known !== undefined && node.kwargs.length === 0 && node.dynArgs === null && node.dynKwargs === null;
+    const consts = plain ? constArgs(node.args) : null;
+    const pos = plain && consts === null ? this.positional(node, frame) : null;
+    if (known !== undefined && consts !== null) {
+      return (rt, s) => known(rt, value(rt, s), consts, EMPTY_KWARGS);
+    }
+    if (known !== undefined && pos !== null) {
+      const [p0, p1] = pos as [ExprFn, ExprFn];
+      switch (pos.length) {
+        case 0:
+          return (rt, s) => known(rt, value(rt, s), EMPTY_ARGS, EMPTY_KWARGS);
+        case 1:
+          return (rt, s) => {
+            const v = value(rt, s);
+            return known(rt, v, [p0(rt, s)], EMPTY_KWARGS);
+          };
+        case 2:
+          return (rt, s) => {
+            const v = value(rt, s);
+            return known(rt, v, [p0(rt, s), p1(rt, s)], EMPTY_KWARGS);
+          };
+      }
+    }
+    const { args, kwargs } = this.callArgs(node, frame, true);
     return (rt, s) => {
       const t = known ?? rt.env.tests[name];
       if (t === undefined) throw new TemplateRuntimeError(`No test named '${name}' found.`);

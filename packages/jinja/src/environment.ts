@@ -11,7 +11,14 @@ import { normalizeSource, tokenize } from './lexer.js';
 import { type Limits, resolveLimits } from './limits.js';
 import { type ValidationResult, validate } from './meta.js';
 import { parseTokens } from './parser.js';
-import { type CompiledTemplate, type EngineEnv, locateError, RenderState, Scope } from './runtime/state.js';
+import {
+  type CompiledTemplate,
+  contextScope,
+  type EngineEnv,
+  locateError,
+  RenderState,
+  Scope,
+} from './runtime/state.js';
 import type { FilterFn, TestFn } from './runtime/types.js';
 import { bindHostArgs, fromHost, wrapHostFunction } from './sandbox.js';
 import { MISSING, ownData } from './values.js';
@@ -79,7 +86,7 @@ export class Template {
   render(context?: Record<string, unknown> | Map<string, unknown>): string {
     const env = this.env;
     const rt = new RenderState(env, env.autoescape, env.limits);
-    const ctxScope = new Scope(env.globalsScope);
+    const ctxScope = contextScope(env.globalsScope);
     const vars = ctxScope.v;
     if (context instanceof Map) {
       for (const [k, v] of context) if (typeof k === 'string') vars[k] = fromHost(v);

@@ -11,7 +11,13 @@
  */
 import { lookupMethod, methodNames } from './builtins/methods.js';
 import { SecurityError, TemplateError, TemplateRuntimeError } from './errors.js';
-import { LoopContext, MacroCallable, TemplateModule, TemplateReference } from './runtime/objects.js';
+import {
+  LoopContext,
+  loopAttrReader,
+  MacroCallable,
+  TemplateModule,
+  TemplateReference,
+} from './runtime/objects.js';
 import type { RenderState } from './runtime/state.js';
 import { Callable, type CallContext, type Kwargs } from './runtime/types.js';
 import {
@@ -140,8 +146,14 @@ export function fromHost(v: unknown): unknown {
 
 /** `obj.name` (Jinja2's `SandboxedEnvironment.getattr`: attribute first, then item). */
 export function getAttribute(rt: RenderState, obj: unknown, name: string): unknown {
-  // Hot path first: an existing own data property of a host plain object (most template data).
-  if (typeof obj === 'object' && obj !== null) {
+  // Hot path first: a string key of a dict (Map; a string key only ever matches itself) that is
+  // not a dict method name, or an own data property of a host plain object (most template data).
+  if (obj instanceof Map) {
+    if (!DICT_METHODS.has(name)) {
+      const v: unknown = obj.get(name);
+      if (v !== undefined) return typeof v === 'function' || typeof v === 'symbol' ? fromHost(v) : v;
+    }
+  } else if (typeof obj === 'object' && obj !== null) {
     const proto = Object.getPrototypeOf(obj);
     if ((proto === Object.prototype || proto === null) && !DICT_METHODS.has(name)) {
       const d = Object.getOwnPropertyDescriptor(obj, name);
@@ -152,6 +164,43 @@ export function getAttribute(rt: RenderState, obj: unknown, name: string): unkno
     }
   }
   return getAttributeSlow(rt, obj, name);
+}
+
+export type AttrGetter = (rt: RenderState, obj: unknown) => unknown;
+
+/**
+ * `obj.name` for a name known at compile time: the same answers as `getAttribute`, with the checks
+ * that depend only on the name (dict method? dunder?) and the "has no attribute" hint of dicts
+ * decided once per call site.
+ */
+export function attrGetter(name: string): AttrGetter {
+  if (DICT_METHODS.has(name) || name.startsWith('_')) return (rt, obj) => getAttribute(rt, obj, name);
+  const dictHint = `'dict object' has no attribute '${name}'`;
+  const loopAttr = loopAttrReader(name);
+  if (loopAttr !== null) {
+    // `loop.index` and friends: the loop object is the likely receiver, test for it first.
+    return (rt, obj) => {
+      if (obj instanceof LoopContext) return loopAttr(obj, rt);
+      if (obj instanceof Map) {
+        const v: unknown = obj.get(name);
+        if (v !== undefined) return typeof v === 'function' || typeof v === 'symbol' ? fromHost(v) : v;
+        return obj.has(name) ? null : rt.makeUndefined(name, dictHint);
+      }
+      return getAttribute(rt, obj, name);
+    };
+  }
+  return (rt, obj) => {
+    if (obj instanceof Map) {
+      const v: unknown = obj.get(name);
+      if (v !== undefined) return typeof v === 'function' || typeof v === 'symbol' ? fromHost(v) : v;
+      return obj.has(name) ? null : rt.makeUndefined(name, dictHint);
+    }
+    if (obj instanceof LoopContext) {
+      const v = obj.attr(rt, name);
+      return v === MISSING ? missingAttr(rt, obj, name) : v;
+    }
+    return getAttribute(rt, obj, name);
+  };
 }
 
 function getAttributeSlow(rt: RenderState, obj: unknown, name: string): unknown {

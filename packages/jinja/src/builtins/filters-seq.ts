@@ -5,7 +5,7 @@
  */
 import { TemplateRuntimeError } from '../errors.js';
 import { pyRound } from '../format.js';
-import type { CallContext, FilterFn, Kwargs, TestFn } from '../runtime/types.js';
+import type { CallContext, FilterFn, Kwargs } from '../runtime/types.js';
 import {
   binaryOp,
   codePoints,
@@ -428,16 +428,6 @@ seqFilters.join = (ctx, value, args, kwargs) => {
 // ---------------------------------------------------------------------------------------------
 // map / select / reject
 
-/**
- * Optional lookups a context may offer so map/select resolve a filter or test once per call instead
- * of once per item. They must return exactly what `callFilter`/`callTest` would run (environment
- * filters included), or undefined to fall back to those.
- */
-interface Resolvers {
-  getFilter?(name: string): FilterFn | undefined;
-  getTest?(name: string): TestFn | undefined;
-}
-
 function mapper(ctx: CallContext, args: unknown[], kwargs: Kwargs): (item: unknown) => unknown {
   if (args.length === 0 && Object.hasOwn(kwargs, 'attribute')) {
     const extra = Object.keys(kwargs).filter((k) => k !== 'attribute' && k !== 'default');
@@ -453,7 +443,7 @@ function mapper(ctx: CallContext, args: unknown[], kwargs: Kwargs): (item: unkno
   const name = toStr(args[0]);
   const rest = args.slice(1);
   // Resolve the filter once per call when the context can (it throws for unknown names itself).
-  const fn = (ctx as CallContext & Resolvers).getFilter?.(name);
+  const fn = ctx.getFilter?.(name);
   if (fn) return (item) => fn(ctx, item, rest, kwargs);
   return (item) => ctx.callFilter(name, item, rest, kwargs);
 }
@@ -480,7 +470,7 @@ function selectOrReject(keep: boolean, lookupAttr: boolean): FilterFn {
     if (args.length > off) {
       const name = toStr(args[off]);
       const rest = args.slice(off + 1);
-      const fn = (ctx as CallContext & Resolvers).getTest?.(name);
+      const fn = ctx.getTest?.(name); // resolved once per call when the context can
       test = fn ? (x) => fn(ctx, x, rest, kwargs) : (x) => ctx.callTest(name, x, rest, kwargs);
     } else test = truthy;
     const out: unknown[] = [];

@@ -587,7 +587,7 @@ textFilters.urlize = (ctx, value, args, kwargs) => {
     markupEscape(value).value,
     limit,
     relStr,
-    target === null || target === undefined ? undefined : toStr(target),
+    truthy(target) ? toStr(target) : undefined, // Jinja2 adds target="…" only for a truthy target
     schemes,
   );
   checkStr(ctx, rv.length);

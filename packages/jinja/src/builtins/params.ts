@@ -31,36 +31,42 @@ const REQUIRED = Symbol('required');
  */
 export function bindArgs(sig: Signature, args: readonly unknown[], kwargs: Kwargs | undefined): Bound {
   const { params, name } = sig;
-  const values: unknown[] = params.map((p) => (p.length > 1 ? p[1] : REQUIRED));
-  const given: boolean[] = params.map(() => false);
-  const rest: unknown[] = [];
-  if (args.length > params.length && !sig.varargs) {
+  const n = params.length;
+  if (args.length > n && !sig.varargs) {
     const min = params.filter((p) => p.length === 1).length;
-    const takes = min === params.length ? `${params.length}` : `from ${min} to ${params.length}`;
+    const takes = min === n ? `${n}` : `from ${min} to ${n}`;
     throw new TemplateRuntimeError(
-      `${name}() takes ${takes} positional argument${min === params.length && min === 1 ? '' : 's'} but ${args.length} ${args.length === 1 ? 'was' : 'were'} given`,
+      `${name}() takes ${takes} positional argument${min === n && min === 1 ? '' : 's'} but ${args.length} ${args.length === 1 ? 'was' : 'were'} given`,
     );
   }
-  args.forEach((a, i) => {
-    if (i < params.length) {
-      values[i] = a;
-      given[i] = true;
-    } else rest.push(a);
-  });
-  const extra: Kwargs = Object.create(null);
+  // Plain loops: this runs on every filter call that passes keywords.
+  const values = new Array<unknown>(n);
+  for (let i = 0; i < n; i++) {
+    const p = params[i] as Param;
+    values[i] = i < args.length ? args[i] : p.length > 1 ? p[1] : REQUIRED;
+  }
+  const rest = args.length > n ? args.slice(n) : [];
+  let extra: Kwargs | undefined;
   if (kwargs) {
-    for (const key of Object.keys(kwargs)) {
-      const idx = params.findIndex((p) => p[0] === key);
+    for (const key in kwargs) {
+      let idx = -1;
+      for (let i = 0; i < n; i++) {
+        if ((params[i] as Param)[0] === key) {
+          idx = i;
+          break;
+        }
+      }
       if (idx < 0) {
         if (sig.varkw) {
+          extra ??= Object.create(null) as Kwargs;
           extra[key] = kwargs[key];
           continue;
         }
         throw new TemplateRuntimeError(`${name}() got an unexpected keyword argument '${key}'`);
       }
-      if (given[idx]) throw new TemplateRuntimeError(`${name}() got multiple values for argument '${key}'`);
+      if (idx < args.length)
+        throw new TemplateRuntimeError(`${name}() got multiple values for argument '${key}'`);
       values[idx] = kwargs[key];
-      given[idx] = true;
     }
   }
   const missing = params.filter((_, i) => values[i] === REQUIRED).map((p) => `'${p[0]}'`);
@@ -73,7 +79,7 @@ export function bindArgs(sig: Signature, args: readonly unknown[], kwargs: Kwarg
       `${name}() missing ${missing.length} required positional argument${missing.length === 1 ? '' : 's'}: ${list}`,
     );
   }
-  return { values, rest, extra };
+  return { values, rest, extra: extra ?? (Object.create(null) as Kwargs) };
 }
 
 function hasKeys(kwargs: Kwargs | undefined): boolean {

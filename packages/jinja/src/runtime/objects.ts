@@ -86,6 +86,40 @@ export class LoopContext extends PyObject {
   }
 }
 
+/**
+ * A reader for one `loop` attribute whose value needs no allocation (`loop.index` …), decided once
+ * per attribute name; null for the others (served by `LoopContext.attr`).
+ */
+export function loopAttrReader(name: string): ((lc: LoopContext, rt: RenderState) => unknown) | null {
+  switch (name) {
+    case 'index':
+      return (lc) => lc.index0 + 1;
+    case 'index0':
+      return (lc) => lc.index0;
+    case 'revindex':
+      return (lc) => lc.items.length - lc.index0;
+    case 'revindex0':
+      return (lc) => lc.items.length - lc.index0 - 1;
+    case 'first':
+      return (lc) => lc.index0 === 0;
+    case 'last':
+      return (lc) => lc.index0 === lc.items.length - 1;
+    case 'length':
+      return (lc) => lc.items.length;
+    case 'depth':
+      return (lc) => lc.depth0 + 1;
+    case 'depth0':
+      return (lc) => lc.depth0;
+    case 'previtem':
+    case 'nextitem':
+    case 'cycle':
+    case 'changed':
+      return (lc, rt) => lc.attr(rt, name);
+    default:
+      return null;
+  }
+}
+
 /** A macro (or the `caller` of a call block): a Callable with Jinja2's introspection attributes. */
 export class MacroCallable extends Callable {
   constructor(

@@ -16,12 +16,37 @@ import type { CallContext, FilterFn, Kwargs, TestFn } from './types.js';
  */
 export class Scope {
   readonly v: Record<string, unknown>;
+  /** Whether some variable here was set to an UnassignedLocal (frame start, see frames.ts). */
+  u: boolean;
   constructor(
     readonly p: Scope | null,
     vars?: Record<string, unknown>,
   ) {
-    this.v = vars ?? (Object.create(null) as Record<string, unknown>);
+    this.v = vars ?? (new ScopeVars() as Record<string, unknown>);
+    this.u = false;
   }
+}
+
+/**
+ * The variables object of a scope. `Object.create(null)` objects start in V8's dictionary mode
+ * (slow to create, large); instances of this constructor are ordinary fast objects whose only
+ * prototype is an empty, frozen null-prototype object — so no name (`__proto__`, `constructor`,
+ * `toString`…) is inherited and `__proto__` stays an ordinary key.
+ */
+const ScopeVars = function ScopeVars(this: object): void {} as unknown as new () => object;
+ScopeVars.prototype = Object.freeze(Object.create(null));
+
+/**
+ * Same as ScopeVars for the few big scopes (a render's context, include/import contexts): V8 sizes
+ * the instances of a constructor after the first few it sees, so keeping these apart keeps the many
+ * small loop/macro scopes small.
+ */
+const ContextVars = function ContextVars(this: object): void {} as unknown as new () => object;
+ContextVars.prototype = ScopeVars.prototype;
+
+/** A scope for a whole template context (many names). */
+export function contextScope(parent: Scope | null): Scope {
+  return new Scope(parent, new ContextVars() as Record<string, unknown>);
 }
 
 /** The value of `name` seen from `s` (JS `undefined` when no scope has it). */
@@ -84,7 +109,21 @@ export interface EngineEnv {
   hasTemplate(name: string): boolean;
 }
 
-export const EMPTY_KWARGS: Kwargs = Object.freeze(Object.create(null) as Kwargs);
+/**
+ * A keyword-argument object the compiler builds once (no keywords, or all-constant keywords).
+ * Like the scope variables: a fast-mode object inheriting only from an empty frozen null-prototype
+ * object, so nothing is inherited and `Object.keys`/`for…in` on it stay cheap (an `Object.create(null)`
+ * object is a dictionary-mode object in V8, where `Object.keys` costs ~4x more).
+ */
+export function sharedKwargs(entries: readonly (readonly [string, unknown])[]): Kwargs {
+  const out = new KwargsObject() as Kwargs;
+  for (const [k, v] of entries) out[k] = v;
+  return Object.freeze(out);
+}
+const KwargsObject = function KwargsObject(this: object): void {} as unknown as new () => object;
+KwargsObject.prototype = Object.freeze(Object.create(null));
+
+export const EMPTY_KWARGS: Kwargs = sharedKwargs([]);
 
 export class RenderState implements CallContext {
   /** The buffer currently written to; captures swap it out and back. */
@@ -108,7 +147,7 @@ export class RenderState implements CallContext {
     this.tc = {
       blocks: new Map(),
       parent: null,
-      vars: new Scope(null),
+      vars: contextScope(null),
       levels: 0,
       name: undefined,
     };
@@ -116,9 +155,12 @@ export class RenderState implements CallContext {
 
   write(s: string): void {
     this.out += s;
-    if (this.out.length > this.maxOutput) {
-      throw new LimitError('output', `template output exceeds the limit of ${this.maxOutput} characters`);
-    }
+    if (this.out.length > this.maxOutput) this.overflow();
+  }
+
+  /** Throws the output limit error. */
+  overflow(): never {
+    throw new LimitError('output', `template output exceeds the limit of ${this.maxOutput} characters`);
   }
 
   /** Enters one level of macro/include/block/recursive-loop nesting. */
@@ -163,6 +205,14 @@ export class RenderState implements CallContext {
     const t = this.env.tests[name];
     if (t === undefined) throw new TemplateRuntimeError(`No test named '${name}'.`);
     return t(this, value, args, kwargs);
+  }
+
+  getFilter(name: string): FilterFn | undefined {
+    return this.env.filters[name];
+  }
+
+  getTest(name: string): TestFn | undefined {
+    return this.env.tests[name];
   }
 
   hasFilter(name: string): boolean {

@@ -27,6 +27,13 @@ export interface CallContext {
   callTest(name: string, value: unknown, args: unknown[], kwargs: Kwargs): boolean;
   makeUndefined(name?: string, hint?: string): Undefined;
   autoescape: boolean;
+  /**
+   * The filter/test function `callFilter`/`callTest` would run for `name` (environment overrides
+   * included), or undefined when there is none — so a builtin can resolve it once per call and
+   * call it directly (passing this context).
+   */
+  getFilter?(name: string): FilterFn | undefined;
+  getTest?(name: string): TestFn | undefined;
 }
 
 export type FilterFn = (ctx: CallContext, value: unknown, args: unknown[], kwargs: Kwargs) => unknown;

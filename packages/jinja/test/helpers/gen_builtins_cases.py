@@ -612,6 +612,7 @@ CASES = [
     ('method', 'format', '{:{}}|{:>{}}|{{x}}', ['ab', 5, 'c', 3], {}),
     ('method', 'format', '{} {', [1], {}),
     ('method', 'format', '}', [], {}),
+    ('filter', 'urlize', 'visit http://x.com/a?b=1 now', [], {'target': 0, 'trim_url_limit': True}),
     # --- operators: v <op> a[0]
     ('op', '//', 89, [F(0.1)], {}),
     ('op', '//', -1, [F(0.1)], {}),
