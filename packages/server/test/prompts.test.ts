@@ -493,4 +493,37 @@ describe.each(DRIVERS)('prompt registry on %s', (kind) => {
     }[];
     expect(hist.map((h) => h.change_note)).toEqual(['Created', 'second']);
   });
+
+  it('error statuses of the remaining endpoints: 401, 403, 404, 422', async () => {
+    const anyId = ((await call('GET', '/prompts?page_size=1', viewer)).json() as { items: Prompt[] })
+      .items[0]!.id;
+    for (const [method, path] of [
+      ['GET', '/prompts/types'],
+      ['GET', '/prompts/stats'],
+      ['GET', '/prompts/export'],
+      ['GET', `/prompts/${anyId}/versions`],
+      ['GET', '/prompts/leaderboard'],
+    ] as const) {
+      expect((await t.request(method, `/api/v1${path}`)).status, path).toBe(401);
+    }
+    expect((await call('POST', '/prompts/import', viewer, { format: 'promptledger-export' })).status).toBe(
+      403,
+    );
+    expect((await call('POST', `/prompts/${anyId}/clone`, viewer, {})).status).toBe(403);
+    expect((await call('POST', `/prompts/${anyId}/versions/1/restore`, viewer)).status).toBe(403);
+    expect((await call('POST', '/prompts/999999/clone', editor, {})).status).toBe(404);
+    expect((await call('POST', '/prompts/999999/versions/1/restore', editor)).status).toBe(404);
+    expect((await call('GET', `/prompts/${anyId}/diff?from=1&to=99`, viewer)).status).toBe(404);
+    expect((await call('GET', `/prompts/${anyId}/diff?from=1`, viewer)).status).toBe(422);
+    expect((await call('GET', '/prompts/resolve?template_type=analysis&language=fr', viewer)).status).toBe(
+      404,
+    );
+    expect((await call('GET', '/prompts/resolve?template_type=summary', viewer)).status).toBe(422);
+    expect((await call('GET', '/prompts/leaderboard?metric=luck', viewer)).status).toBe(422);
+    expect((await call('GET', '/prompts/compare?a=1', viewer)).status).toBe(422);
+    expect((await call('GET', `/prompts/compare?a=${anyId}&b=999999`, viewer)).status).toBe(404);
+    expect((await call('GET', `/prompts/${anyId}/performance?from=yesterday`, viewer)).status).toBe(422);
+    expect((await call('POST', '/prompts/validate', viewer, {})).status).toBe(422);
+    expect((await call('POST', '/prompts/import', editor, { format: 'something else' })).status).toBe(422);
+  });
 });
