@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLlmConfig } from '../src/llm/config.js';
 import { DRIVERS } from './helpers/databases.js';
-import { closedPort, type LlmStub, openaiReply, startLlmStub } from './helpers/llm-stub.js';
+import { anthropicReply, closedPort, type LlmStub, openaiReply, startLlmStub } from './helpers/llm-stub.js';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from './helpers/server.js';
 
 const CONTEXT = {
@@ -231,6 +231,54 @@ describe.each(DRIVERS)('signal generation on %s', (kind) => {
         expect(res.json()).toMatchObject({ llm_error: 'unreachable' });
       } finally {
         await down.stop();
+      }
+    });
+  });
+
+  describe('with the Anthropic SDK against a stub server', () => {
+    it('generates a stored signal through the Messages API, retrying a 529 overload', async () => {
+      const stub = await startLlmStub();
+      const t = await startTestServer(kind, {
+        llm: loadLlmConfig({
+          LLM_PROVIDER: 'anthropic',
+          LLM_BASE_URL: stub.url,
+          LLM_API_KEY: 'sk-ant-test',
+          LLM_MAX_RETRIES: '2',
+        }),
+      });
+      try {
+        stub.reply(
+          anthropicReply.error(529, 'overloaded_error', 'busy', { 'retry-after': '0' }),
+          anthropicReply.ok('{"bias": "short"}', { input_tokens: 300, output_tokens: 20 }, 'claude-test'),
+          anthropicReply.ok(
+            '{"direction": "short", "entry_price": 100, "stop_loss": 104, "take_profit": 92, "confidence": 0.6, "rationale": "lower highs"}',
+            { input_tokens: 400, output_tokens: 40 },
+            'claude-test',
+          ),
+        );
+        const res = await t.request('POST', '/api/v1/signals/generate', {
+          key: ADMIN_TOKEN,
+          body: { symbol: 'ETHUSDT', timeframes: ['4h'], context: CONTEXT },
+        });
+        expect(res.status, res.text).toBe(201);
+        const g = res.json() as Generated & {
+          signal: { llm_model: string; prompt_tokens: number; completion_tokens: number };
+        };
+        expect(g.signal).toMatchObject({
+          direction: 'short',
+          stop_loss: 104,
+          llm_provider: 'anthropic',
+          llm_model: 'claude-test',
+          prompt_tokens: 700,
+          completion_tokens: 60,
+        });
+        expect(stub.requests.filter((r) => r.path === '/v1/messages')).toHaveLength(3);
+        const body = stub.requests[2]!.body as { system: string; messages: { role: string }[] };
+        expect(body.system).toContain('disciplined quantitative trading analyst');
+        expect(body.messages.every((m) => m.role !== 'system')).toBe(true);
+      } finally {
+        await t.stop();
+        await stub.close();
       }
     });
   });
