@@ -13,7 +13,14 @@ import { type RunningServer, startServer } from '../../server/src/server.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DIST_INDEX = path.resolve(here, '../dist/index.html');
-const SHOTS = path.join(here, 'screenshots');
+/**
+ * Every run saves its screenshots under test-results/ (not tracked: pixels differ run to run);
+ * UPDATE_SCREENSHOTS=1 writes them to test/screenshots/, the copies the README shows.
+ */
+const SHOTS =
+  process.env.UPDATE_SCREENSHOTS === '1'
+    ? path.join(here, 'screenshots')
+    : path.resolve(here, '../test-results/screenshots');
 const CHROMIUM = '/usr/bin/chromium';
 const ADMIN = 'e2e-admin-token-0123456789';
 
