@@ -91,8 +91,9 @@ const POW10: readonly number[] = Array.from({ length: 23 }, (_, i) => 10 ** i);
 /**
  * round(|x| × 10^nd) when it is unambiguous in plain floating point: y = |x| × 10^nd carries an
  * error below 2^-13 while y < 2^40, so a fractional part more than 0.001 away from one half
- * cannot be on the wrong side of it. Undefined means "too close to a tie (or too large): ask the
- * exact path". 10^nd (nd <= 22) and n are exact, so n / 10^nd is the correctly rounded double.
+ * cannot be on the wrong side of it; closer to a tie, `nearTie` decides exactly. Undefined means
+ * "out of range: ask the exact path". 10^nd (nd <= 22) and n are exact, so n / 10^nd is the
+ * correctly rounded double.
  */
 function quickScaled(a: number, nd: number): number | undefined {
   if (nd < 0 || nd > 22) return undefined;
@@ -100,8 +101,29 @@ function quickScaled(a: number, nd: number): number | undefined {
   if (!(y < 1099511627776)) return undefined;
   const fl = Math.floor(y);
   const f = y - fl;
-  if (Math.abs(f - 0.5) <= 0.001) return undefined;
+  if (Math.abs(f - 0.5) <= 0.001) return nearTie(a, POW10[nd] ?? 1, y, fl);
   return f < 0.5 ? fl : fl + 1;
+}
+
+/**
+ * quickScaled near a tie: the exact product a × p is y + err (Dekker's two-product; no overflow or
+ * underflow at these magnitudes), and y − (fl + ½) is exact (Sterbenz: both are within 0.001 of
+ * each other and below 2^40), so the sign of their sum is the side of the tie the exact value is
+ * on; a sum of exactly 0 is an exact tie, rounded half to even.
+ */
+function nearTie(a: number, p: number, y: number, fl: number): number | undefined {
+  if (!(a < 1e300) || a < 1e-290) return undefined;
+  const ca = 134217729 * a;
+  const ah = ca - (ca - a);
+  const al = a - ah;
+  const cp = 134217729 * p;
+  const ph = cp - (cp - p);
+  const pl = p - ph;
+  const err = ah * ph - y + ah * pl + al * ph + al * pl;
+  const d = y - (fl + 0.5) + err;
+  if (!Number.isFinite(d)) return undefined;
+  if (d === 0) return fl % 2 === 0 ? fl : fl + 1; // an exact tie: half to even
+  return d > 0 ? fl + 1 : fl;
 }
 
 /** Python `round(x, nd)` for a float: half-even on the exact value. Returns a JS number. */
@@ -117,7 +139,11 @@ export function pyRound(x: number, nd: number): number {
   const fast = fastScaled(Math.abs(x), nd);
   let r: number;
   if (fast && 'fixed' in fast) r = Number(fast.fixed);
-  else {
+  else if (fast && nd <= 22) {
+    // n <= 2^53 and 10^nd (nd <= 22) are exact, so the IEEE quotient is the correctly rounded
+    // value of n / 10^nd: the same double as parsing `${n}e-${nd}`.
+    r = fast.n / (POW10[nd] ?? 1);
+  } else {
     const n = fast ? fast.n : roundScaled(x, nd);
     r = Number(nd >= 0 ? `${n}e-${nd}` : `${n}e${-nd}`);
   }
@@ -133,8 +159,11 @@ function fixedDigits(x: number, prec: number): string {
   const quick = quickScaled(x, prec);
   if (quick !== undefined) {
     if (prec === 0) return String(quick);
-    const digits = String(quick).padStart(prec + 1, '0');
-    return `${digits.slice(0, -prec)}.${digits.slice(-prec)}`;
+    // quick < 2^40 and 10^prec (prec <= 22) are exact, so this split is exact (see quickScaled).
+    const p10 = POW10[prec] ?? 1;
+    const ip = Math.floor(quick / p10);
+    const fs = String(quick - ip * p10);
+    return `${ip}.${fs.length < prec ? '0'.repeat(prec - fs.length) + fs : fs}`;
   }
   const fast = fastScaled(x, prec);
   if (fast && 'fixed' in fast) return fast.fixed;
@@ -622,6 +651,10 @@ interface Directive {
   width: number | '*';
   prec: number | '*' | undefined;
   conv: string | undefined;
+  /** conv is d, i or u. */
+  isInt: boolean;
+  /** conv is f or F. */
+  isFixed: boolean;
 }
 
 function padText(body: string, d: Directive, width: number, budget: Budget | undefined): string {
@@ -652,6 +685,22 @@ function percentOne(
   budget: Budget | undefined,
 ): string {
   const conv = d.conv ?? '';
+  // Fast paths for plain JS numbers: `%d` of a safe integer, `%.Nf` of a finite float.
+  if (typeof v === 'number') {
+    if (d.isInt && Number.isSafeInteger(v)) {
+      let body = String(v < 0 ? -v : v);
+      if (prec !== undefined && prec > body.length) {
+        budget?.checkString(prec);
+        body = body.padStart(prec, '0');
+      }
+      return padNumber(signOf(v < 0, d.sign), body, d, width, budget);
+    }
+    if (d.isFixed && Number.isFinite(v) && (prec === undefined || prec <= 64)) {
+      const s = fixedDigits(v < 0 ? -v : v, prec ?? 6);
+      const body = d.alt && !s.includes('.') ? `${s}.` : s;
+      return padNumber(signOf(v < 0 || Object.is(v, -0), d.sign), body, d, width, budget);
+    }
+  }
   switch (conv) {
     case 'e':
     case 'E':
@@ -718,10 +767,26 @@ function percentOne(
   }
 }
 
+const NOT_ENOUGH = 'not enough arguments for format string';
+
 /** Parsed `%` format strings: templates reuse a handful of formats, so parse each once. */
 const percentCache = new Map<string, (string | Directive)[]>();
 
+/** The few most recent formats, checked with `===` before hashing `text` into percentCache. */
+const recentText: string[] = ['', '', '', ''];
+const recentTokens: (string | Directive)[][] = [[], [], [], []];
+let recentNext = 0;
+
 function parsePercent(text: string): (string | Directive)[] {
+  for (let i = 0; i < 4; i++) if (recentText[i] === text) return recentTokens[i] as (string | Directive)[];
+  const tokens = parsePercentCached(text);
+  recentText[recentNext] = text;
+  recentTokens[recentNext] = tokens;
+  recentNext = (recentNext + 1) & 3;
+  return tokens;
+}
+
+function parsePercentCached(text: string): (string | Directive)[] {
   const cached = percentCache.get(text);
   if (cached) return cached;
   const tokens: (string | Directive)[] = [];
@@ -743,6 +808,8 @@ function parsePercent(text: string): (string | Directive)[] {
         width: width === '*' ? '*' : width ? Number(width) : 0,
         prec: prec === '*' ? '*' : prec !== undefined ? Number(prec || '0') : undefined,
         conv,
+        isInt: conv === 'd' || conv === 'i' || conv === 'u',
+        isFixed: conv === 'f' || conv === 'F',
       });
     }
   }
@@ -777,23 +844,34 @@ export function percentFormatArgs(
   // Python treats any non-tuple, non-str argument with __getitem__ (dict, list, range) as a mapping:
   // it is only indexed by %(name)s and never makes "not all arguments converted" fire.
   const mapping =
-    !isTuple(args) && (isMapping(args) || Array.isArray(args) || args instanceof PyRange) ? args : undefined;
+    args !== undefined &&
+    !isTuple(args) &&
+    (isMapping(args) || Array.isArray(args) || args instanceof PyRange)
+      ? args
+      : undefined;
   let index = 0;
   let usedMapping = false;
-  const take = (): unknown => {
-    if (index >= positional.length) throw new TemplateRuntimeError('not enough arguments for format string');
-    return positional[index++];
-  };
   let out = '';
-  for (const tok of parsePercent(text)) {
+  const tokens = parsePercent(text);
+  for (let t = 0; t < tokens.length; t++) {
+    const tok = tokens[t] as string | Directive;
     if (typeof tok === 'string') {
       out += tok;
       continue;
     }
-    const { name, conv } = tok;
+    const name = tok.name;
+    const conv = tok.conv;
     if (conv === undefined) throw new TemplateRuntimeError('incomplete format');
-    const width = tok.width === '*' ? toNumber(take()) : tok.width;
-    const prec = tok.prec === '*' ? toNumber(take()) : tok.prec;
+    let width: number;
+    if (tok.width === '*') {
+      if (index >= positional.length) throw new TemplateRuntimeError(NOT_ENOUGH);
+      width = toNumber(positional[index++]);
+    } else width = tok.width;
+    let prec: number | undefined;
+    if (tok.prec === '*') {
+      if (index >= positional.length) throw new TemplateRuntimeError(NOT_ENOUGH);
+      prec = toNumber(positional[index++]);
+    } else prec = tok.prec;
     let value: unknown;
     if (name !== undefined) {
       if (mapping === undefined || !isMapping(mapping))
@@ -802,7 +880,8 @@ export function percentFormatArgs(
       value = mappingGet(mapping, name);
       if (value === MISSING) throw new TemplateRuntimeError(repr(name));
     } else if (conv !== '%') {
-      value = take();
+      if (index >= positional.length) throw new TemplateRuntimeError(NOT_ENOUGH);
+      value = positional[index++];
     }
     if (conv === '%') {
       out += pad('%', width, ' ', tok.left ? '<' : '>', budget);

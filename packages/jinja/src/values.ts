@@ -567,6 +567,7 @@ export function toStr(v: unknown, budget?: Budget): string {
 
 export function equals(a: unknown, b: unknown): boolean {
   if (a === b) return true; // NaN never gets here: NaN !== NaN
+  if (typeof a === 'string' && typeof b === 'string') return false;
   if (a instanceof Undefined || b instanceof Undefined) {
     failIfStrict(a);
     failIfStrict(b);
@@ -935,6 +936,14 @@ function concat(a: unknown, b: unknown, budget: Budget | undefined): unknown {
 }
 
 export function binaryOp(op: BinaryOp | string, a: unknown, b: unknown, budget?: Budget): unknown {
+  // Fast path: two plain JS numbers (ints, or floats that are not integral) under + - * /.
+  if (typeof a === 'number' && typeof b === 'number') {
+    const ints = Number.isInteger(a) && Number.isInteger(b) && !Object.is(a, -0) && !Object.is(b, -0);
+    if (op === '+') return numResult(a + b, !ints);
+    if (op === '-') return numResult(a - b, !ints);
+    if (op === '*') return numResult(a * b, !ints);
+    if (op === '/' && b !== 0) return float(a / b);
+  }
   if (a instanceof Undefined) throw undefinedError(a);
   if (b instanceof Undefined) throw undefinedError(b);
   if (op === '~') {

@@ -262,6 +262,11 @@ export function attrParts(attribute: unknown): readonly unknown[] {
 
 /** Jinja2's `environment.getitem`: item lookup first, then a sandboxed attribute lookup. */
 export function envGetItem(ctx: CallContext, obj: unknown, key: unknown): unknown {
+  // Fast path: a string key present in a dict (Map.get reads only the Map's own entries).
+  if (obj instanceof Map && typeof key === 'string') {
+    const v = obj.get(key);
+    if (v !== undefined) return v;
+  }
   if (obj instanceof Undefined) throw undefinedError(obj);
   const item = getItem(obj, key, ctx);
   if (item !== MISSING) return item;
@@ -276,11 +281,17 @@ export function makeAttrGetter(
   dflt?: unknown,
 ): (item: unknown) => unknown {
   const parts = attrParts(attribute);
+  const hasDefault = dflt !== null && dflt !== undefined;
+  if (parts.length === 1 && !hasDefault) {
+    const part = parts[0];
+    if (postprocess === undefined) return (item: unknown) => envGetItem(ctx, item, part);
+    return (item: unknown) => postprocess(envGetItem(ctx, item, part));
+  }
   return (item: unknown) => {
     let v = item;
-    for (const part of parts) {
-      v = envGetItem(ctx, v, part);
-      if (dflt !== null && dflt !== undefined && v instanceof Undefined) v = dflt;
+    for (let i = 0; i < parts.length; i++) {
+      v = envGetItem(ctx, v, parts[i]);
+      if (hasDefault && v instanceof Undefined) v = dflt;
     }
     return postprocess ? postprocess(v) : v;
   };

@@ -38,7 +38,9 @@ import {
   undefinedError,
 } from '../values.js';
 import {
+  attrParts,
   checkStr,
+  envGetItem,
   hashKey,
   ignoreCase,
   intArg,
@@ -49,7 +51,7 @@ import {
   toIntPy,
 } from './common.js';
 import { lookupMethod } from './methods.js';
-import { bind } from './params.js';
+import { bind, noKwargs, type Signature } from './params.js';
 
 type Filters = Record<string, FilterFn>;
 
@@ -58,20 +60,26 @@ export const seqFilters: Filters = Object.create(null);
 /** Stable Python-ordered sort of `items` by `key`. */
 function sortBy<T>(ctx: CallContext, items: T[], key: (x: T) => unknown, reverse: boolean): T[] {
   ctx.budget.spend(items.length);
-  const keyed = items.map((item) => ({ item, k: key(item) }));
+  const n = items.length;
+  const raw = new Array<unknown>(n);
   // A one-element key list of a number or string compares exactly like its element. (Not in
   // general: `[Undefined] < [Undefined]` is False via ==, while `Undefined < Undefined` raises.)
-  const unwrapped = keyed.map((x) =>
-    Array.isArray(x.k) && x.k.length === 1 && !isTuple(x.k) ? x.k[0] : x.k,
-  );
-  const fast = fastComparator(unwrapped);
-  if (fast) {
-    const order = keyed.map((x, i) => ({ item: x.item, k: unwrapped[i] }));
-    order.sort((a, b) => (reverse ? fast(b.k, a.k) : fast(a.k, b.k)));
-    return order.map((x) => x.item);
+  const unwrapped = new Array<unknown>(n);
+  for (let i = 0; i < n; i++) {
+    const k = key(items[i] as T);
+    raw[i] = k;
+    unwrapped[i] = Array.isArray(k) && k.length === 1 && !isTuple(k) ? k[0] : k;
   }
-  keyed.sort((a, b) => (reverse ? pyCompare(b.k, a.k) : pyCompare(a.k, b.k)));
-  return keyed.map((x) => x.item);
+  const fast = fastComparator(unwrapped);
+  const keys = fast ? unwrapped : raw;
+  const cmp = fast ?? pyCompare;
+  const order = new Array<number>(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  // Array#sort is stable, so sorting indices keeps Python's order for equal keys.
+  order.sort((a, b) => (reverse ? cmp(keys[b], keys[a]) : cmp(keys[a], keys[b])));
+  const out = new Array<T>(n);
+  for (let i = 0; i < n; i++) out[i] = items[order[i] as number] as T;
+  return out;
 }
 
 /**
@@ -175,18 +183,21 @@ seqFilters.attr = (ctx, value, args, kwargs) => {
   return ctx.getAttr(value, n);
 };
 
+const DEFAULT_SIG: Signature = {
+  name: 'do_default',
+  params: [
+    ['default_value', ''],
+    ['boolean', false],
+  ],
+};
+
 seqFilters.default = (_ctx, value, args, kwargs) => {
-  const [dflt, boolean] = bind(
-    {
-      name: 'do_default',
-      params: [
-        ['default_value', ''],
-        ['boolean', false],
-      ],
-    },
-    args,
-    kwargs,
-  );
+  let dflt: unknown;
+  let boolean: unknown;
+  if (args.length <= 2 && noKwargs(kwargs)) {
+    dflt = args.length > 0 ? args[0] : '';
+    boolean = args.length > 1 ? args[1] : false;
+  } else [dflt, boolean] = bind(DEFAULT_SIG, args, kwargs);
   if (value instanceof Undefined || (truthy(boolean) && !truthy(value))) return dflt;
   return value;
 };
@@ -195,19 +206,17 @@ seqFilters.d = seqFilters.default;
 // ---------------------------------------------------------------------------------------------
 // Sorting, grouping, uniqueness
 
+const SORT_SIG: Signature = {
+  name: 'do_sort',
+  params: [
+    ['reverse', false],
+    ['case_sensitive', false],
+    ['attribute', null],
+  ],
+};
+
 seqFilters.sort = (ctx, value, args, kwargs) => {
-  const [reverse, caseSensitive, attribute] = bind(
-    {
-      name: 'do_sort',
-      params: [
-        ['reverse', false],
-        ['case_sensitive', false],
-        ['attribute', null],
-      ],
-    },
-    args,
-    kwargs,
-  );
+  const [reverse, caseSensitive, attribute] = bind(SORT_SIG, args, kwargs);
   const key = makeMultiAttrGetter(ctx, attribute, truthy(caseSensitive) ? undefined : ignoreCase);
   return sortBy(ctx, toList(value), key, reverseFlag(reverse));
 };
@@ -389,18 +398,21 @@ seqFilters.slice = (ctx, value, args, kwargs) => {
   return out;
 };
 
+const JOIN_SIG: Signature = {
+  name: 'do_join',
+  params: [
+    ['d', ''],
+    ['attribute', null],
+  ],
+};
+
 seqFilters.join = (ctx, value, args, kwargs) => {
-  const [d, attribute] = bind(
-    {
-      name: 'do_join',
-      params: [
-        ['d', ''],
-        ['attribute', null],
-      ],
-    },
-    args,
-    kwargs,
-  );
+  let d: unknown;
+  let attribute: unknown;
+  if (args.length <= 2 && noKwargs(kwargs)) {
+    d = args.length > 0 ? args[0] : '';
+    attribute = args.length > 1 ? args[1] : null;
+  } else [d, attribute] = bind(JOIN_SIG, args, kwargs);
   let items = toList(value);
   if (attribute !== null && attribute !== undefined) items = items.map(makeAttrGetter(ctx, attribute));
   let size = 0;
@@ -430,8 +442,10 @@ seqFilters.join = (ctx, value, args, kwargs) => {
 
 function mapper(ctx: CallContext, args: unknown[], kwargs: Kwargs): (item: unknown) => unknown {
   if (args.length === 0 && Object.hasOwn(kwargs, 'attribute')) {
-    const extra = Object.keys(kwargs).filter((k) => k !== 'attribute' && k !== 'default');
-    if (extra.length > 0) throw new TemplateRuntimeError(`Unexpected keyword argument '${extra[0]}'`);
+    for (const k of Object.keys(kwargs)) {
+      if (k !== 'attribute' && k !== 'default')
+        throw new TemplateRuntimeError(`Unexpected keyword argument '${k}'`);
+    }
     return makeAttrGetter(
       ctx,
       kwargs.attribute,
@@ -459,25 +473,43 @@ seqFilters.map = (ctx, value, args, kwargs) => {
 function selectOrReject(keep: boolean, lookupAttr: boolean): FilterFn {
   return (ctx, value, args, kwargs) => {
     if (!truthy(value)) return [];
-    let trans = (x: unknown): unknown => x;
+    let trans: ((x: unknown) => unknown) | undefined;
+    // `selectattr('name', …)` on dicts: one Map.get per item (envGetItem does the rest).
+    let key: string | undefined;
     let off = 0;
     if (lookupAttr) {
       if (args.length === 0) throw new TemplateRuntimeError('Missing parameter for attribute name');
       trans = makeAttrGetter(ctx, args[0]);
+      const parts = attrParts(args[0]);
+      if (parts.length === 1 && typeof parts[0] === 'string') key = parts[0];
       off = 1;
     }
-    let test: (x: unknown) => boolean;
+    const out: unknown[] = [];
+    // Non-lists are iterated lazily (a huge range is never materialised here).
+    const items = Array.isArray(value) ? value : iterate(value);
     if (args.length > off) {
       const name = toStr(args[off]);
-      const rest = args.slice(off + 1);
-      const fn = ctx.getTest?.(name); // resolved once per call when the context can
-      test = fn ? (x) => fn(ctx, x, rest, kwargs) : (x) => ctx.callTest(name, x, rest, kwargs);
-    } else test = truthy;
-    const out: unknown[] = [];
-    for (const item of iterate(value)) if (test(trans(item)) === keep) out.push(item);
+      const rest = off === 0 && args.length === 1 ? EMPTY : args.slice(off + 1);
+      // Resolved once per call when the context can; no per-item closures.
+      const fn = ctx.getTest?.(name);
+      for (const item of items) {
+        let x: unknown = item;
+        if (key !== undefined && item instanceof Map) {
+          x = item.get(key);
+          if (x === undefined) x = envGetItem(ctx, item, key);
+        } else if (trans !== undefined) x = trans(item);
+        const ok = fn ? fn(ctx, x, rest, kwargs) : ctx.callTest(name, x, rest, kwargs);
+        if (ok === keep) out.push(item);
+      }
+      return out;
+    }
+    for (const item of items) {
+      if (truthy(trans === undefined ? item : trans(item)) === keep) out.push(item);
+    }
     return out;
   };
 }
+const EMPTY: unknown[] = Object.freeze([]) as unknown as unknown[];
 seqFilters.select = selectOrReject(true, false);
 seqFilters.reject = selectOrReject(false, false);
 seqFilters.selectattr = selectOrReject(true, true);
@@ -537,18 +569,31 @@ function roundInt(n: number, nd: number): number {
   return res;
 }
 
+const ROUND_SIG: Signature = {
+  name: 'do_round',
+  params: [
+    ['precision', 0],
+    ['method', 'common'],
+  ],
+};
+
 seqFilters.round = (_ctx, value, args, kwargs) => {
-  const [precision, method] = bind(
-    {
-      name: 'do_round',
-      params: [
-        ['precision', 0],
-        ['method', 'common'],
-      ],
-    },
-    args,
-    kwargs,
-  );
+  let precision: unknown;
+  let method: unknown;
+  if (args.length <= 2 && noKwargs(kwargs)) {
+    precision = args.length > 0 ? args[0] : 0;
+    method = args.length > 1 ? args[1] : 'common';
+  } else [precision, method] = bind(ROUND_SIG, args, kwargs);
+  // Common case: a non-integral float rounded to an int number of digits.
+  if (
+    method === 'common' &&
+    typeof value === 'number' &&
+    !Number.isInteger(value) &&
+    typeof precision === 'number' &&
+    isInt(precision)
+  ) {
+    return float(pyRound(value, precision));
+  }
   if (method !== 'common' && method !== 'ceil' && method !== 'floor') {
     throw new TemplateRuntimeError('method must be common, ceil or floor');
   }

@@ -45,7 +45,7 @@ import {
   toFloatPy,
 } from './common.js';
 import { INVALID_CHARREFS, LEGACY_ENTITIES, NAMED_ENTITIES } from './html-entities.js';
-import { bind, bindArgs } from './params.js';
+import { bind, bindArgs, type Signature } from './params.js';
 import { jsonDumps, pformat } from './pretty.js';
 
 type Filters = Record<string, FilterFn>;
@@ -53,11 +53,13 @@ type Filters = Record<string, FilterFn>;
 export const textFilters: Filters = Object.create(null);
 
 textFilters.upper = (ctx, value) => {
+  if (typeof value === 'string') return value.toUpperCase();
   const { s, markup } = softStr(value, ctx.budget);
   return like(markup, s.toUpperCase());
 };
 
 textFilters.lower = (ctx, value) => {
+  if (typeof value === 'string') return value.toLowerCase();
   const { s, markup } = softStr(value, ctx.budget);
   return like(markup, s.toLowerCase());
 };
@@ -116,20 +118,18 @@ textFilters.wordcount = (ctx, value) => {
   return (s.match(/[\p{L}\p{N}_]+/gu) ?? []).length;
 };
 
+const TRUNCATE_SIG: Signature = {
+  name: 'do_truncate',
+  params: [
+    ['length', 255],
+    ['killwords', false],
+    ['end', '...'],
+    ['leeway', null],
+  ],
+};
+
 textFilters.truncate = (ctx, value, args, kwargs) => {
-  const [length, killwords, end, leeway] = bind(
-    {
-      name: 'do_truncate',
-      params: [
-        ['length', 255],
-        ['killwords', false],
-        ['end', '...'],
-        ['leeway', null],
-      ],
-    },
-    args,
-    kwargs,
-  );
+  const [length, killwords, end, leeway] = bind(TRUNCATE_SIG, args, kwargs);
   // Mirrors Jinja2 step by step with Python operators, so odd argument types fail (or not) where
   // Python's do_truncate does: `len(end)`, the asserts, `len(s) <= length + leeway`, the slice.
   const endLen = length_(end);

@@ -42,6 +42,7 @@ const CONSTANT_TIME = new Set(['first', 'length', 'count', 'default', 'd', 'attr
  */
 function inputSize(v: unknown): number {
   if (typeof v === 'string') return v.length >> 6;
+  if (typeof v !== 'object' || v === null) return 0;
   if (Array.isArray(v)) return v.length;
   if (v instanceof Markup) return v.value.length >> 6;
   if (v instanceof PyRange) return v.length;
@@ -51,15 +52,25 @@ function inputSize(v: unknown): number {
 
 /** One wrapper per filter (they run on every `|filter`): arity check for no-argument filters, fuel. */
 function wrap(name: string, fn: FilterFn, noArguments: boolean, meter: boolean): FilterFn {
-  return (ctx, value, args, kwargs) => {
-    if (noArguments) {
-      if (args.length > 0) noArgs(name, args, kwargs);
-      for (const _ in kwargs) noArgs(name, args, kwargs);
-    }
-    if (meter) {
+  if (!noArguments) {
+    return (ctx, value, args, kwargs) => {
       const n = inputSize(value);
       if (n > 0) ctx.budget.spend(n);
-    }
+      return fn(ctx, value, args, kwargs);
+    };
+  }
+  if (!meter) {
+    return (ctx, value, args, kwargs) => {
+      if (args.length > 0) noArgs(name, args, kwargs);
+      for (const _ in kwargs) noArgs(name, args, kwargs);
+      return fn(ctx, value, args, kwargs);
+    };
+  }
+  return (ctx, value, args, kwargs) => {
+    if (args.length > 0) noArgs(name, args, kwargs);
+    for (const _ in kwargs) noArgs(name, args, kwargs);
+    const n = inputSize(value);
+    if (n > 0) ctx.budget.spend(n);
     return fn(ctx, value, args, kwargs);
   };
 }

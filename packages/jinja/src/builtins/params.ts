@@ -30,6 +30,20 @@ const REQUIRED = Symbol('required');
  * (the filtered value), only used so error counts match what the template author wrote.
  */
 export function bindArgs(sig: Signature, args: readonly unknown[], kwargs: Kwargs | undefined): Bound {
+  const values = bindValues(sig, args, kwargs);
+  const n = sig.params.length;
+  const rest = args.length > n ? args.slice(n) : [];
+  const extra = Object.create(null) as Kwargs;
+  if (kwargs && sig.varkw) {
+    for (const key in kwargs) {
+      if (!sig.params.some((p) => p[0] === key)) extra[key] = kwargs[key];
+    }
+  }
+  return { values, rest, extra };
+}
+
+/** `bindArgs(...).values` without building `rest`/`extra` (keywords left for `varkw` are skipped). */
+function bindValues(sig: Signature, args: readonly unknown[], kwargs: Kwargs | undefined): unknown[] {
   const { params, name } = sig;
   const n = params.length;
   if (args.length > n && !sig.varargs) {
@@ -41,12 +55,11 @@ export function bindArgs(sig: Signature, args: readonly unknown[], kwargs: Kwarg
   }
   // Plain loops: this runs on every filter call that passes keywords.
   const values = new Array<unknown>(n);
+  let missingAny = false;
   for (let i = 0; i < n; i++) {
     const p = params[i] as Param;
     values[i] = i < args.length ? args[i] : p.length > 1 ? p[1] : REQUIRED;
   }
-  const rest = args.length > n ? args.slice(n) : [];
-  let extra: Kwargs | undefined;
   if (kwargs) {
     for (const key in kwargs) {
       let idx = -1;
@@ -57,11 +70,7 @@ export function bindArgs(sig: Signature, args: readonly unknown[], kwargs: Kwarg
         }
       }
       if (idx < 0) {
-        if (sig.varkw) {
-          extra ??= Object.create(null) as Kwargs;
-          extra[key] = kwargs[key];
-          continue;
-        }
+        if (sig.varkw) continue;
         throw new TemplateRuntimeError(`${name}() got an unexpected keyword argument '${key}'`);
       }
       if (idx < args.length)
@@ -69,8 +78,9 @@ export function bindArgs(sig: Signature, args: readonly unknown[], kwargs: Kwarg
       values[idx] = kwargs[key];
     }
   }
-  const missing = params.filter((_, i) => values[i] === REQUIRED).map((p) => `'${p[0]}'`);
-  if (missing.length > 0) {
+  for (let i = 0; i < n; i++) if (values[i] === REQUIRED) missingAny = true;
+  if (missingAny) {
+    const missing = params.filter((_, i) => values[i] === REQUIRED).map((p) => `'${p[0]}'`);
     const list =
       missing.length === 1
         ? missing[0]
@@ -79,7 +89,26 @@ export function bindArgs(sig: Signature, args: readonly unknown[], kwargs: Kwarg
       `${name}() missing ${missing.length} required positional argument${missing.length === 1 ? '' : 's'}: ${list}`,
     );
   }
-  return { values, rest, extra: extra ?? (Object.create(null) as Kwargs) };
+  return values;
+}
+
+/** The last kwargs object seen that can never gain keys (the language passes one shared empty one). */
+let sealedEmpty: object | undefined;
+
+/** Frozen, and so is its whole prototype chain: `for…in` over it can never find a key later. */
+function frozenChain(o: object | null): boolean {
+  for (let p = o; p !== null; p = Object.getPrototypeOf(p) as object | null) {
+    if (!Object.isFrozen(p)) return false;
+  }
+  return true;
+}
+
+/** True when no keyword arguments were passed (allocates nothing). */
+export function noKwargs(kwargs: Kwargs | undefined): boolean {
+  if (kwargs === undefined || kwargs === sealedEmpty) return true;
+  for (const _ in kwargs) return false;
+  if (frozenChain(kwargs)) sealedEmpty = kwargs;
+  return true;
 }
 
 function hasKeys(kwargs: Kwargs | undefined): boolean {
@@ -97,9 +126,9 @@ export function bind(sig: Signature, args: readonly unknown[], kwargs: Kwargs | 
       const p = params[i] as Param;
       if (i < args.length) values[i] = args[i];
       else if (p.length > 1) values[i] = p[1];
-      else return bindArgs(sig, args, kwargs).values; // missing required: let the slow path word it
+      else return bindValues(sig, args, kwargs); // missing required: let the slow path word it
     }
     return values;
   }
-  return bindArgs(sig, args, kwargs).values;
+  return bindValues(sig, args, kwargs);
 }

@@ -23,7 +23,7 @@ import {
   undefinedError,
 } from '../values.js';
 import { builtinFilters } from './filters.js';
-import { bind } from './params.js';
+import { bind, noKwargs } from './params.js';
 
 /** Optional hooks the language may add to its CallContext so `filter`/`test` see host additions. */
 interface EnvLookup {
@@ -32,10 +32,13 @@ interface EnvLookup {
 }
 
 function one(name: string, args: unknown[], kwargs: Kwargs): unknown {
+  if (args.length === 1 && noKwargs(kwargs)) return args[0];
   return bind({ name, params: [['other']] }, args, kwargs)[0];
 }
 
 function cmpTest(op: '==' | '!=' | '<' | '<=' | '>' | '>=', name: string): TestFn {
+  if (op === '==') return (_ctx, value, args, kwargs) => equals(value, one(name, args, kwargs));
+  if (op === '!=') return (_ctx, value, args, kwargs) => !equals(value, one(name, args, kwargs));
   return (_ctx, value, args, kwargs) => compare(op, value, one(name, args, kwargs));
 }
 
@@ -151,7 +154,7 @@ for (const name of [
   const fn = builtinTests[name];
   if (fn) {
     builtinTests[name] = (ctx, value, args, kwargs) => {
-      if (args.length > 0 || Object.keys(kwargs).length > 0) {
+      if (args.length > 0 || !noKwargs(kwargs)) {
         bind({ name: `test_${name}`, params: [] }, args, kwargs);
       }
       return fn(ctx, value, args, kwargs);
