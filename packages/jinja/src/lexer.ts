@@ -5,6 +5,7 @@
  * the line Jinja2 reports.
  */
 import { TemplateSyntaxError } from './errors.js';
+import { isPySpaceCode } from './pyspace.js';
 
 export type TokenType =
   | 'data'
@@ -93,35 +94,14 @@ const OPERATORS1 = new Set([
 
 const CLOSERS: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
 
-/** Python `str.isspace`-like test for one UTF-16 unit (ASCII plus the common Unicode spaces). */
-function isSpace(c: number): boolean {
-  return (
-    c === 32 ||
-    (c >= 9 && c <= 13) ||
-    c === 0x1c ||
-    c === 0x1d ||
-    c === 0x1e ||
-    c === 0x1f ||
-    c === 0x85 ||
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000
-  );
-}
-
 function rstripIndex(s: string, start: number, end: number): number {
   let i = end;
-  while (i > start && isSpace(s.charCodeAt(i - 1))) i--;
+  while (i > start && isPySpaceCode(s.charCodeAt(i - 1))) i--;
   return i;
 }
 
 function skipSpace(s: string, i: number): number {
-  while (i < s.length && isSpace(s.charCodeAt(i))) i++;
+  while (i < s.length && isPySpaceCode(s.charCodeAt(i))) i++;
   return i;
 }
 
@@ -291,7 +271,7 @@ export function tokenize(src: string, options: LexerOptions = {}, name?: string)
         if (lPos > start || lineStarting) {
           let allSpace = lPos < end;
           for (let i = lPos; i < end; i++) {
-            if (!isSpace(src.charCodeAt(i))) {
+            if (!isPySpaceCode(src.charCodeAt(i))) {
               allSpace = false;
               break;
             }
@@ -406,7 +386,7 @@ export function tokenize(src: string, options: LexerOptions = {}, name?: string)
             }
           }
         }
-        if (isSpace(c)) {
+        if (isPySpaceCode(c)) {
           p++;
           continue;
         }

@@ -4,6 +4,7 @@
  * set-like operations and Python's int()/float() parsing.
  */
 import { TemplateRuntimeError } from '../errors.js';
+import { isPySpaceCode } from '../pyspace.js';
 import type { Budget, CallContext } from '../runtime/types.js';
 import {
   codePoints,
@@ -45,21 +46,9 @@ export function checkStr(ctx: CallContext, n: number): void {
   ctx.budget.checkString(n);
 }
 
-/** Python `str.isspace()` for one character (differs from JS `\s`: includes \x1c-\x1f, not \ufeff). */
+/** Python `str.isspace()` for one character. */
 export function isSpaceChar(ch: string): boolean {
-  const c = ch.codePointAt(0) ?? 0;
-  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
-  return (
-    c === 0x85 ||
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000
-  );
+  return isPySpaceCode(ch.codePointAt(0) ?? 0);
 }
 
 /** Python `str.split()` with no separator: runs of whitespace, no empty strings. */
@@ -83,29 +72,12 @@ export function splitWhitespace(s: string, maxsplit = -1): string[] {
   return out;
 }
 
-/** Python `str.isspace()` on a UTF-16 code unit (no whitespace lives outside the BMP). */
-function isSpaceCode(c: number): boolean {
-  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
-  if (c < 0x85) return false;
-  return (
-    c === 0x85 ||
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000
-  );
-}
-
 const HAS_SURROGATE = /[\uD800-\uDFFF]/;
 
 /** Python `strip/lstrip/rstrip(chars)`; `chars` null/undefined means whitespace. */
 export function pyStrip(s: string, chars: string | null | undefined, left: boolean, right: boolean): string {
   let strip: (c: number) => boolean;
-  if (chars === null || chars === undefined) strip = isSpaceCode;
+  if (chars === null || chars === undefined) strip = isPySpaceCode;
   else if (!HAS_SURROGATE.test(chars) && !HAS_SURROGATE.test(s)) {
     const set = new Set<number>();
     for (let i = 0; i < chars.length; i++) set.add(chars.charCodeAt(i));
