@@ -22,6 +22,7 @@ import {
   LoopContext,
   type LoopItems,
   MacroCallable,
+  type MacroFastCall,
   markupIf,
   TemplateModule,
   TemplateReference,
@@ -43,7 +44,7 @@ import {
   type TemplateContext,
   visibleNames,
 } from './runtime/state.js';
-import type { FilterFn, Kwargs, TestFn } from './runtime/types.js';
+import type { CallContext, FilterFn, Kwargs, TestFn } from './runtime/types.js';
 import { Callable } from './runtime/types.js';
 import {
   type AttrGetter,
@@ -52,6 +53,7 @@ import {
   failUndefined,
   fromHost,
   getItemSafe,
+  isPlainDictKey,
   objectTypeRepr,
 } from './sandbox.js';
 import {
@@ -901,51 +903,70 @@ export class Compiler {
     };
     // Positional-only calls of macros without caller/varargs/kwargs bind without any allocation.
     const simple = !usesCaller && !catchKwargs && !catchVarargs;
-    return (defScope, defTc) =>
-      new MacroCallable(
-        name,
-        (ctx, args, kwargsIn) => {
-          const rt = ctx as RenderState;
-          const scope = new Scope(defScope);
-          if (init) init(rt, scope);
-          if (simple && kwargsIn === EMPTY_KWARGS && args.length <= nArgs) {
-            const given = args.length;
-            for (let i = 0; i < given; i++) setVar(scope, argNames[i]!, args[i]);
-            for (let i = given; i < nArgs; i++) {
-              const an = argNames[i]!;
-              setVar(
-                scope,
-                an,
-                i >= firstDefault
-                  ? defaults[i - firstDefault]!(rt, scope)
-                  : rt.makeUndefined(an, `parameter '${an}' was not provided`),
-              );
+    /** Runs the body in `scope` (arguments bound) and returns what it printed. */
+    const run = (rt: RenderState, scope: Scope, defTc: TemplateContext): unknown => {
+      rt.enter();
+      // A macro runs in the context it was defined in (its template's blocks and `self`).
+      const savedTc = rt.tc;
+      // The body escapes as compiled where it was defined; the result is Markup if the run-time
+      // evaluation context (the caller's) autoescapes — Jinja2's Macro.__call__.
+      rt.tc = defTc;
+      // Capture inline (no closure per call): swap the output buffer around the body.
+      const savedOut = rt.out;
+      rt.out = '';
+      try {
+        body(rt, scope);
+        const out = rt.out;
+        return rt.autoescape ? new Markup(out) : out;
+      } finally {
+        rt.out = savedOut;
+        rt.tc = savedTc;
+        rt.leave();
+      }
+    };
+    /** Binds parameters `from`… that no positional argument filled: defaults, else undefined. */
+    const bindMissing = (rt: RenderState, scope: Scope, from: number): void => {
+      for (let i = from; i < nArgs; i++) {
+        const an = argNames[i]!;
+        setVar(
+          scope,
+          an,
+          i >= firstDefault
+            ? defaults[i - firstDefault]!(rt, scope)
+            : rt.makeUndefined(an, `parameter '${an}' was not provided`),
+        );
+      }
+    };
+    const [n0, n1, n2] = argNames as [string, string, string];
+    return (defScope, defTc) => {
+      const invoke = (ctx: CallContext, args: unknown[], kwargsIn: Kwargs): unknown => {
+        const rt = ctx as RenderState;
+        const scope = new Scope(defScope);
+        if (init) init(rt, scope);
+        if (simple && kwargsIn === EMPTY_KWARGS && args.length <= nArgs) {
+          const given = args.length;
+          for (let i = 0; i < given; i++) setVar(scope, argNames[i]!, args[i]);
+          bindMissing(rt, scope, given);
+        } else bindGeneral(rt, scope, args, kwargsIn);
+        return run(rt, scope, defTc);
+      };
+      // Most macro calls: a few positional arguments, no caller/varargs/kwargs, no unassigned names.
+      const fast: MacroFastCall | null =
+        simple && init === null && nArgs <= 3
+          ? (ctx, n, a0, a1, a2) => {
+              if (n > nArgs) return invoke(ctx, [a0, a1, a2].slice(0, n), EMPTY_KWARGS);
+              const rt = ctx as RenderState;
+              const scope = new Scope(defScope);
+              const v = scope.v;
+              if (n > 0) v[n0] = a0 === undefined ? null : a0;
+              if (n > 1) v[n1] = a1 === undefined ? null : a1;
+              if (n > 2) v[n2] = a2 === undefined ? null : a2;
+              if (n < nArgs) bindMissing(rt, scope, n);
+              return run(rt, scope, defTc);
             }
-          } else bindGeneral(rt, scope, args, kwargsIn);
-          rt.enter();
-          // A macro runs in the context it was defined in (its template's blocks and `self`).
-          const savedTc = rt.tc;
-          // The body escapes as compiled where it was defined; the result is Markup if the run-time
-          // evaluation context (the caller's) autoescapes — Jinja2's Macro.__call__.
-          rt.tc = defTc;
-          // Capture inline (no closure per call): swap the output buffer around the body.
-          const savedOut = rt.out;
-          rt.out = '';
-          try {
-            body(rt, scope);
-            const out = rt.out;
-            return rt.autoescape ? new Markup(out) : out;
-          } finally {
-            rt.out = savedOut;
-            rt.tc = savedTc;
-            rt.leave();
-          }
-        },
-        argNames,
-        catchKwargs,
-        catchVarargs,
-        usesCaller,
-      );
+          : null;
+      return new MacroCallable(name, invoke, argNames, catchKwargs, catchVarargs, usesCaller, fast);
+    };
   }
 
   private callBlock(node: StmtOf<'CallBlock'>, frame: Frame): StmtFn {
@@ -1236,10 +1257,38 @@ export class Compiler {
           root = root.node;
         }
         const getters = attrs.map(attrGetter);
+        // A hit in a dict (Map) is answered inline; everything else goes through the full getter.
+        const [a0, a1] = attrs as [string, string];
+        const inline = attrs.every(isPlainDictKey);
         if (root.kind === 'Name' && root.name !== 'self' && !frame.unassigned.has(root.name)) {
           const name = root.name;
           const [g0, g1] = getters as [AttrGetter, AttrGetter];
+          if (attrs.length === 1 && inline) {
+            return (rt, s) => {
+              const o = resolveName(rt, s, name);
+              if (o instanceof Map) {
+                const v: unknown = o.get(a0);
+                if (v !== undefined && typeof v !== 'function' && typeof v !== 'symbol') return v;
+              }
+              return g0(rt, o);
+            };
+          }
           if (attrs.length === 1) return (rt, s) => g0(rt, resolveName(rt, s, name));
+          if (attrs.length === 2 && inline) {
+            return (rt, s) => {
+              const o = resolveName(rt, s, name);
+              let m: unknown;
+              if (o instanceof Map) {
+                m = o.get(a0);
+                if (m === undefined || typeof m === 'function' || typeof m === 'symbol') m = g0(rt, o);
+              } else m = g0(rt, o);
+              if (m instanceof Map) {
+                const v: unknown = m.get(a1);
+                if (v !== undefined && typeof v !== 'function' && typeof v !== 'symbol') return v;
+              }
+              return g1(rt, m);
+            };
+          }
           if (attrs.length === 2) return (rt, s) => g1(rt, g0(rt, resolveName(rt, s, name)));
           return (rt, s) => {
             let v = resolveName(rt, s, name);
@@ -1249,6 +1298,17 @@ export class Compiler {
         }
         const obj = this.expr(node.node, frame);
         const get = attrGetter(node.attr);
+        if (isPlainDictKey(node.attr)) {
+          const attr = node.attr;
+          return (rt, s) => {
+            const o = obj(rt, s);
+            if (o instanceof Map) {
+              const v: unknown = o.get(attr);
+              if (v !== undefined && typeof v !== 'function' && typeof v !== 'symbol') return v;
+            }
+            return get(rt, o);
+          };
+        }
         return (rt, s) => get(rt, obj(rt, s));
       }
       case 'Getitem': {
@@ -1290,23 +1350,49 @@ export class Compiler {
         if (pos !== null) {
           // Positional-only calls: no argument closures, no keyword object.
           const [p0, p1, p2] = pos as [ExprFn, ExprFn, ExprFn];
+          // Macros take a shortcut (MacroCallable.fast); everything else goes through callValue.
           switch (pos.length) {
             case 0:
-              return (rt, s) => callValue(rt, callee(rt, s), EMPTY_ARGS, EMPTY_KWARGS);
+              return (rt, s) => {
+                const f = callee(rt, s);
+                if (f instanceof MacroCallable && f.fast !== null) {
+                  rt.budget.spend(1);
+                  return f.fast(rt, 0, undefined, undefined, undefined);
+                }
+                return callValue(rt, f, EMPTY_ARGS, EMPTY_KWARGS);
+              };
             case 1:
               return (rt, s) => {
                 const f = callee(rt, s);
-                return callValue(rt, f, [p0(rt, s)], EMPTY_KWARGS);
+                const a0 = p0(rt, s);
+                if (f instanceof MacroCallable && f.fast !== null) {
+                  rt.budget.spend(1);
+                  return f.fast(rt, 1, a0, undefined, undefined);
+                }
+                return callValue(rt, f, [a0], EMPTY_KWARGS);
               };
             case 2:
               return (rt, s) => {
                 const f = callee(rt, s);
-                return callValue(rt, f, [p0(rt, s), p1(rt, s)], EMPTY_KWARGS);
+                const a0 = p0(rt, s);
+                const a1 = p1(rt, s);
+                if (f instanceof MacroCallable && f.fast !== null) {
+                  rt.budget.spend(1);
+                  return f.fast(rt, 2, a0, a1, undefined);
+                }
+                return callValue(rt, f, [a0, a1], EMPTY_KWARGS);
               };
             case 3:
               return (rt, s) => {
                 const f = callee(rt, s);
-                return callValue(rt, f, [p0(rt, s), p1(rt, s), p2(rt, s)], EMPTY_KWARGS);
+                const a0 = p0(rt, s);
+                const a1 = p1(rt, s);
+                const a2 = p2(rt, s);
+                if (f instanceof MacroCallable && f.fast !== null) {
+                  rt.budget.spend(1);
+                  return f.fast(rt, 3, a0, a1, a2);
+                }
+                return callValue(rt, f, [a0, a1, a2], EMPTY_KWARGS);
               };
           }
         }

@@ -169,6 +169,14 @@ export function getAttribute(rt: RenderState, obj: unknown, name: string): unkno
 export type AttrGetter = (rt: RenderState, obj: unknown) => unknown;
 
 /**
+ * Whether `dict.name` may be answered by a plain `Map#get` on a hit (not a dict method, not a
+ * dunder): lets the compiler inline that case and call the full getter only on a miss.
+ */
+export function isPlainDictKey(name: string): boolean {
+  return !DICT_METHODS.has(name) && !name.startsWith('_');
+}
+
+/**
  * `obj.name` for a name known at compile time: the same answers as `getAttribute`, with the checks
  * that depend only on the name (dict method? dunder?) and the "has no attribute" hint of dicts
  * decided once per call site.

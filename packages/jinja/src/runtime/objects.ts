@@ -120,6 +120,9 @@ export function loopAttrReader(name: string): ((lc: LoopContext, rt: RenderState
   }
 }
 
+/** `macro(a0, a1, a2)` called with `n` (<= 3) positional arguments; the unused ones are ignored. */
+export type MacroFastCall = (ctx: CallContext, n: number, a0: unknown, a1: unknown, a2: unknown) => unknown;
+
 /** A macro (or the `caller` of a call block): a Callable with Jinja2's introspection attributes. */
 export class MacroCallable extends Callable {
   constructor(
@@ -129,6 +132,11 @@ export class MacroCallable extends Callable {
     readonly catchKwargs: boolean,
     readonly catchVarargs: boolean,
     readonly caller: boolean,
+    /**
+     * Positional calls with at most three arguments, no array and no keyword object (null when the
+     * macro needs the general binding: caller, varargs, kwargs, more parameters).
+     */
+    readonly fast: MacroFastCall | null = null,
   ) {
     super(name, invoke);
   }
