@@ -37,6 +37,7 @@ import {
   type ExprFn,
   locateError,
   lookup,
+  ownVar,
   type RenderState,
   Scope,
   type StmtFn,
@@ -101,17 +102,72 @@ interface Frame {
   ae: boolean | null;
   /** The compile-time autoescape value, which a volatile `{% autoescape %}` leaves unchanged. */
   staticAe: boolean;
+  /**
+   * The names this frame binds, stored in its scope's slots (see Scope); null for frames whose
+   * scope is name-keyed (the template root, which is the context, and blocks).
+   */
+  slots: readonly string[] | null;
+  /** The enclosing frame, whose scope is the parent of this frame's scope; null for isolated frames. */
+  up: Frame | null;
 }
 
 type AssignFn = (rt: RenderState, s: Scope, value: unknown) => void;
 type InitFn = (rt: RenderState, s: Scope) => void;
 
 /** Sets the names a frame starts with as undefined (see frames.ts); null when there are none. */
-function initFn(names: readonly string[]): InitFn | null {
+function initFn(names: readonly string[], slots: readonly string[] | null): InitFn | null {
   if (names.length === 0) return null;
+  if (slots !== null) {
+    const idx = names.map((n) => slotOf(slots, n));
+    return (rt, s) => {
+      s.u = true;
+      for (let i = 0; i < names.length; i++) {
+        const n = names[i]!;
+        s.a[idx[i]!] = new UnassignedLocal(n, rt.env.strict, lookup(s, n));
+      }
+    };
+  }
   return (rt, s) => {
     s.u = true;
     for (const n of names) s.v[n] = new UnassignedLocal(n, rt.env.strict, lookup(s, n));
+  };
+}
+
+/** The slot of `name` in a frame's slots; a missing one is a compiler bug (frames.ts missed a store). */
+function slotOf(slots: readonly string[], name: string): number {
+  const i = slots.indexOf(name);
+  if (i < 0) throw new Error(`internal error: '${name}' has no slot in its frame`);
+  return i;
+}
+
+/**
+ * Where a read of `name` in `frame` starts: the slot of the innermost slotted frame binding it,
+ * `hops` scopes up, or (slot -1) the first name-keyed scope, `hops` up.
+ */
+function staticSlot(frame: Frame, name: string): { hops: number; slot: number } {
+  let hops = 0;
+  for (let f: Frame | null = frame; f !== null && f.slots !== null; f = f.up, hops++) {
+    const slot = f.slots.indexOf(name);
+    if (slot >= 0) return { hops, slot };
+  }
+  return { hops, slot: -1 };
+}
+
+/** A fresh scope for one run of `frame` (slotted unless the frame is name-keyed). */
+function frameScope(parent: Scope, frame: Frame): Scope {
+  return new Scope(parent, undefined, frame.slots);
+}
+
+/** Stores `name` in the scope of `frame` (its slot, or by name). */
+function storer(frame: Frame, name: string): (s: Scope, v: unknown) => void {
+  if (frame.slots === null) {
+    return (s, v) => {
+      s.v[name] = v === undefined ? null : v;
+    };
+  }
+  const i = slotOf(frame.slots, name);
+  return (s, v) => {
+    s.a[i] = v === undefined ? null : v;
   };
 }
 
@@ -294,7 +350,17 @@ function resolveName(rt: RenderState, s: Scope, name: string): unknown {
   // `lookup` inlined: only scopes that received UnassignedLocals need the (costly) class check.
   let c: Scope | null = s;
   do {
-    const v = c.v[name];
+    const n = c.n;
+    let v: unknown;
+    if (n === null) v = c.v[name];
+    else {
+      for (let i = 0; i < n.length; i++) {
+        if (n[i] === name) {
+          v = c.a[i];
+          break;
+        }
+      }
+    }
     if (v !== undefined) {
       if (c.u && v instanceof UnassignedLocal) {
         // Reached from an isolated frame (a block): Jinja2 reads the context there, which does not
@@ -342,10 +408,6 @@ function evalAll(fns: readonly ExprFn[], rt: RenderState, s: Scope): unknown[] {
   return out;
 }
 
-function setVar(s: Scope, name: string, v: unknown): void {
-  s.v[name] = v === undefined ? null : v;
-}
-
 export class Compiler {
   private readonly blocks = new Map<string, StmtFn>();
   /** Whether some frame starts with unassigned locals (set during compilation, in source order). */
@@ -387,9 +449,11 @@ export class Compiler {
     if (info.undefinedInit.length > 0) this.hasUnassigned = true;
     const unassigned = new Set(outer === null ? [] : outer.unassigned);
     for (const n of info.undefinedInit) unassigned.add(n);
+    // Isolated frames keep name-keyed scopes: the root's is the context, a block's is made by renderBlock.
+    const slots = outer === null ? null : info.stores;
     return {
-      frame: { soft: false, root, scopes: [...scopes, info.refs], unassigned, ae, staticAe },
-      init: initFn(info.undefinedInit),
+      frame: { soft: false, root, scopes: [...scopes, info.refs], unassigned, ae, staticAe, slots, up: outer },
+      init: initFn(info.undefinedInit, slots),
     };
   }
 
@@ -446,7 +510,7 @@ export class Compiler {
         const filter = node.filter ? this.filter(node.filter, frame) : null;
         const assign = this.assignTarget(node.target, frame);
         return this.located((rt, s) => {
-          const inner = new Scope(s);
+          const inner = frameScope(s, bodyFrame);
           if (init) init(rt, inner);
           const captured = rt.capture(() => body(rt, inner));
           let v: unknown = (ae === null ? rt.autoescape : ae) ? new Markup(captured) : captured;
@@ -456,9 +520,9 @@ export class Compiler {
       }
       case 'Macro': {
         const make = this.macro(node.name, node, node.body, frame);
-        const name = node.name;
+        const store = storer(frame, node.name);
         return (rt, s) => {
-          s.v[name] = make(s, rt.tc);
+          store(s, make(s, rt.tc));
         };
       }
       case 'CallBlock':
@@ -469,7 +533,7 @@ export class Compiler {
         const body = this.stmts(node.body, bodyFrame);
         const filter = this.filter(node.filter, frame);
         return this.located((rt, s) => {
-          const inner = new Scope(s);
+          const inner = frameScope(s, bodyFrame);
           if (init) init(rt, inner);
           const captured = rt.capture(() => body(rt, inner));
           const v = (ae === null ? rt.autoescape : ae) ? new Markup(captured) : captured;
@@ -485,7 +549,7 @@ export class Compiler {
         const body = this.stmts(node.body, bodyFrame);
         return this.located((rt, s) => {
           const vals = values.map((v) => v(rt, s));
-          const inner = new Scope(s);
+          const inner = frameScope(s, bodyFrame);
           if (init) init(rt, inner);
           for (let i = 0; i < targets.length; i++) targets[i]!(rt, inner, vals[i]);
           body(rt, inner);
@@ -536,7 +600,7 @@ export class Compiler {
           const saved = rt.autoescape;
           rt.autoescape = truthy(value(rt, s));
           try {
-            const inner = new Scope(s);
+            const inner = frameScope(s, bodyFrame);
             if (init) init(rt, inner);
             body(rt, inner);
           } finally {
@@ -748,7 +812,10 @@ export class Compiler {
     const usesLoop = referencesName(node.body, 'loop');
     const freshScopes = hasStores(node.body);
     const recursive = node.recursive;
-    const simpleTarget = node.target.kind === 'Name' ? node.target.name : null;
+    const slots = inner.slots!;
+    const loopSlot = slotOf(slots, 'loop');
+    const targetSlot = node.target.kind === 'Name' ? slotOf(slots, node.target.name) : -1;
+    const elseBody = elseFrame.frame;
     const loopAe = frame.ae;
 
     const runLoop = (rt: RenderState, s: Scope, iterable: unknown, depth0: number): void => {
@@ -756,7 +823,7 @@ export class Compiler {
       if (Array.isArray(iterable) || iterable instanceof PyRange) items = iterable as LoopItems;
       else items = toList(iterable);
       if (test) {
-        const tmp = new Scope(s);
+        const tmp = frameScope(s, inner);
         const kept: unknown[] = [];
         for (let i = 0; i < items.length; i++) {
           rt.budget.spend(1);
@@ -784,8 +851,8 @@ export class Compiler {
             : null,
         );
       }
-      let scope = new Scope(s);
-      if (ctx) scope.v.loop = ctx;
+      let scope = frameScope(s, inner);
+      if (ctx) scope.a[loopSlot] = ctx;
       if (init) init(rt, scope);
       const budget = rt.budget;
       const isRange = items instanceof PyRange;
@@ -794,20 +861,20 @@ export class Compiler {
         budget.chunk -= 1;
         if (budget.chunk < 0) budget.refill();
         if (freshScopes && i > 0) {
-          scope = new Scope(s);
-          if (ctx) scope.v.loop = ctx;
+          scope = frameScope(s, inner);
+          if (ctx) scope.a[loopSlot] = ctx;
           if (init) init(rt, scope);
         }
         if (ctx) ctx.index0 = i;
         let item = isRange ? (items as PyRange).at(i) : (items as readonly unknown[])[i];
         if (item === undefined || typeof item === 'function' || typeof item === 'symbol')
           item = fromHost(item);
-        if (simpleTarget === null) assign(rt, scope, item);
-        else scope.v[simpleTarget] = item;
+        if (targetSlot < 0) assign(rt, scope, item);
+        else scope.a[targetSlot] = item;
         body(rt, scope);
       }
       if (i === 0 && else_) {
-        const elseScope = new Scope(s);
+        const elseScope = frameScope(s, elseBody);
         if (elseInit) elseInit(rt, elseScope);
         else_(rt, elseScope);
       }
@@ -831,6 +898,11 @@ export class Compiler {
       sig.defaults,
     );
     const nArgs = argNames.length;
+    const slots = frame.slots!;
+    const argSlots = argNames.map((a) => slotOf(slots, a));
+    const callerSlot = slotOf(slots, 'caller');
+    const varargsSlot = slotOf(slots, 'varargs');
+    const kwargsSlot = slotOf(slots, 'kwargs');
     const firstDefault = nArgs - sig.defaults.length;
     const defaults = sig.defaults.map((d) => this.expr(d, frame));
     const body = this.stmts(bodyNodes, frame);
@@ -863,7 +935,7 @@ export class Compiler {
         } else {
           v = rt.makeUndefined(an, `parameter '${an}' was not provided`);
         }
-        setVar(scope, an, v);
+        scope.a[argSlots[i]!] = v === undefined ? null : v;
       }
       // Jinja2: an explicit `caller` parameter not filled positionally counts as "found" (even when
       // it falls back to its default), so the special caller handling is skipped.
@@ -876,7 +948,7 @@ export class Compiler {
           callerConsumed = true;
           consumed++;
         }
-        scope.v.caller =
+        scope.a[callerSlot] =
           caller === null || caller === undefined ? rt.makeUndefined('caller', 'No caller defined') : caller;
       }
       let leftover: string[] = [];
@@ -886,7 +958,7 @@ export class Compiler {
         );
       }
       if (catchKwargs) {
-        scope.v.kwargs = leftover.length === 0 ? new Map() : makeDict(leftover.map((k) => [k, kwargsIn[k]]));
+        scope.a[kwargsSlot] = leftover.length === 0 ? new Map() : makeDict(leftover.map((k) => [k, kwargsIn[k]]));
       } else if (leftover.length > 0) {
         const k = leftover[0]!;
         if (k === 'caller') {
@@ -896,7 +968,7 @@ export class Compiler {
         }
         throw new TemplateRuntimeError(`macro '${name}' takes no keyword argument '${k}'`);
       }
-      if (catchVarargs) scope.v.varargs = tuple(args.slice(nArgs));
+      if (catchVarargs) scope.a[varargsSlot] = tuple(args.slice(nArgs));
       else if (args.length > nArgs) {
         throw new TemplateRuntimeError(`macro '${name}' takes not more than ${nArgs} argument(s)`);
       }
@@ -928,24 +1000,25 @@ export class Compiler {
     const bindMissing = (rt: RenderState, scope: Scope, from: number): void => {
       for (let i = from; i < nArgs; i++) {
         const an = argNames[i]!;
-        setVar(
-          scope,
-          an,
+        const v =
           i >= firstDefault
             ? defaults[i - firstDefault]!(rt, scope)
-            : rt.makeUndefined(an, `parameter '${an}' was not provided`),
-        );
+            : rt.makeUndefined(an, `parameter '${an}' was not provided`);
+        scope.a[argSlots[i]!] = v === undefined ? null : v;
       }
     };
-    const [n0, n1, n2] = argNames as [string, string, string];
+    const [s0, s1, s2] = argSlots as [number, number, number];
     return (defScope, defTc) => {
       const invoke = (ctx: CallContext, args: unknown[], kwargsIn: Kwargs): unknown => {
         const rt = ctx as RenderState;
-        const scope = new Scope(defScope);
+        const scope = frameScope(defScope, frame);
         if (init) init(rt, scope);
         if (simple && kwargsIn === EMPTY_KWARGS && args.length <= nArgs) {
           const given = args.length;
-          for (let i = 0; i < given; i++) setVar(scope, argNames[i]!, args[i]);
+          for (let i = 0; i < given; i++) {
+            const v = args[i];
+            scope.a[argSlots[i]!] = v === undefined ? null : v;
+          }
           bindMissing(rt, scope, given);
         } else bindGeneral(rt, scope, args, kwargsIn);
         return run(rt, scope, defTc);
@@ -956,11 +1029,11 @@ export class Compiler {
           ? (ctx, n, a0, a1, a2) => {
               if (n > nArgs) return invoke(ctx, [a0, a1, a2].slice(0, n), EMPTY_KWARGS);
               const rt = ctx as RenderState;
-              const scope = new Scope(defScope);
-              const v = scope.v;
-              if (n > 0) v[n0] = a0 === undefined ? null : a0;
-              if (n > 1) v[n1] = a1 === undefined ? null : a1;
-              if (n > 2) v[n2] = a2 === undefined ? null : a2;
+              const scope = frameScope(defScope, frame);
+              const a = scope.a;
+              if (n > 0) a[s0] = a0 === undefined ? null : a0;
+              if (n > 1) a[s1] = a1 === undefined ? null : a1;
+              if (n > 2) a[s2] = a2 === undefined ? null : a2;
               if (n < nArgs) bindMissing(rt, scope, n);
               return run(rt, scope, defTc);
             }
@@ -1056,32 +1129,69 @@ export class Compiler {
       return new TemplateModule(tmpl.name, exports, body);
     };
     if (node.kind === 'Import') {
-      const target = node.target;
+      const store = storer(frame, node.target);
       return (rt, s) => {
-        s.v[target] = load(rt, s);
+        store(s, load(rt, s));
       };
     }
     const names = node.names;
+    const stores = names.map(({ name, alias }) => storer(frame, alias ?? name));
     return (rt, s) => {
       const mod = load(rt, s);
-      for (const { name, alias } of names) {
+      for (let i = 0; i < names.length; i++) {
+        const { name } = names[i]!;
         const v = mod.exports.has(name)
           ? mod.exports.get(name)
           : rt.makeUndefined(
               name,
               `the template '${mod.templateName ?? 'template'}' (imported on line ${line}) does not export the requested name '${name}'`,
             );
-        setVar(s, alias ?? name, v);
+        stores[i]!(s, v);
       }
+    };
+  }
+
+  /**
+   * A variable read, resolved at compile time where the frames allow: the innermost enclosing frame
+   * that binds `name` holds it in a known slot `hops` scopes up. Until it is assigned there (JS
+   * `undefined`), or when no slotted frame binds it, the read continues by name from the scope above.
+   */
+  private nameLoad(frame: Frame, name: string): ExprFn {
+    const { hops, slot } = staticSlot(frame, name);
+    if (slot < 0) {
+      if (hops === 0) return (rt, s) => resolveName(rt, s, name);
+      if (hops === 1) return (rt, s) => resolveName(rt, s.p!, name);
+      return (rt, s) => {
+        let c = s;
+        for (let i = 0; i < hops; i++) c = c.p!;
+        return resolveName(rt, c, name);
+      };
+    }
+    if (hops === 0) {
+      return (rt, s) => {
+        const v = s.a[slot];
+        return v !== undefined ? v : resolveName(rt, s.p!, name);
+      };
+    }
+    if (hops === 1) {
+      return (rt, s) => {
+        const c = s.p!;
+        const v = c.a[slot];
+        return v !== undefined ? v : resolveName(rt, c.p!, name);
+      };
+    }
+    return (rt, s) => {
+      let c = s;
+      for (let i = 0; i < hops; i++) c = c.p!;
+      const v = c.a[slot];
+      return v !== undefined ? v : resolveName(rt, c.p!, name);
     };
   }
 
   private assignTarget(target: Expr, frame: Frame): AssignFn {
     if (target.kind === 'Name') {
-      const name = target.name;
-      return (_rt, s, v) => {
-        s.v[name] = v === undefined ? null : v;
-      };
+      const store = storer(frame, target.name);
+      return (_rt, s, v) => store(s, v);
     }
     if (target.kind === 'NSRef') {
       const { name, attr } = target;
@@ -1129,14 +1239,14 @@ export class Compiler {
           return (rt, s) => {
             let c: Scope | null = s;
             do {
-              const v = c.v[name];
+              const v = ownVar(c, name);
               if (v !== undefined) return c.u && v instanceof UnassignedLocal ? rt.makeUndefined(name) : v;
               c = c.p;
             } while (c !== null);
             return rt.makeUndefined(name);
           };
         }
-        return (rt, s) => resolveName(rt, s, name);
+        return this.nameLoad(frame, name);
       }
       case 'NSRef':
         return this.fail('namespace references are only valid as assignment targets', node);
@@ -1263,9 +1373,13 @@ export class Compiler {
         if (root.kind === 'Name' && root.name !== 'self' && !frame.unassigned.has(root.name)) {
           const name = root.name;
           const [g0, g1] = getters as [AttrGetter, AttrGetter];
-          if (attrs.length === 1 && inline) {
+          const load = this.nameLoad(frame, name);
+          const { hops, slot } = staticSlot(frame, name);
+          if (attrs.length === 1 && inline && hops === 0 && slot >= 0) {
+            // `item.attr` on a loop variable or macro argument: the commonest read of all.
             return (rt, s) => {
-              const o = resolveName(rt, s, name);
+              let o = s.a[slot];
+              if (o === undefined) o = resolveName(rt, s.p!, name);
               if (o instanceof Map) {
                 const v: unknown = o.get(a0);
                 if (v !== undefined && typeof v !== 'function' && typeof v !== 'symbol') return v;
@@ -1273,10 +1387,20 @@ export class Compiler {
               return g0(rt, o);
             };
           }
-          if (attrs.length === 1) return (rt, s) => g0(rt, resolveName(rt, s, name));
+          if (attrs.length === 1 && inline) {
+            return (rt, s) => {
+              const o = load(rt, s);
+              if (o instanceof Map) {
+                const v: unknown = o.get(a0);
+                if (v !== undefined && typeof v !== 'function' && typeof v !== 'symbol') return v;
+              }
+              return g0(rt, o);
+            };
+          }
+          if (attrs.length === 1) return (rt, s) => g0(rt, load(rt, s));
           if (attrs.length === 2 && inline) {
             return (rt, s) => {
-              const o = resolveName(rt, s, name);
+              const o = load(rt, s);
               let m: unknown;
               if (o instanceof Map) {
                 m = o.get(a0);
@@ -1289,9 +1413,9 @@ export class Compiler {
               return g1(rt, m);
             };
           }
-          if (attrs.length === 2) return (rt, s) => g1(rt, g0(rt, resolveName(rt, s, name)));
+          if (attrs.length === 2) return (rt, s) => g1(rt, g0(rt, load(rt, s)));
           return (rt, s) => {
-            let v = resolveName(rt, s, name);
+            let v = load(rt, s);
             for (const g of getters) v = g(rt, v);
             return v;
           };

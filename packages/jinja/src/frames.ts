@@ -143,6 +143,15 @@ export interface FrameInfo {
   refs: ReadonlySet<string>;
   /** Names the frame must initialize to undefined on entry. */
   undefinedInit: string[];
+  /** Names the frame itself binds (params first, then assignments in source order; no repeats). */
+  stores: string[];
+}
+
+function collectStores(events: readonly Event[], into: Set<string>): void {
+  for (const e of events) {
+    if (e.kind === 'if') for (const b of e.branches) collectStores(b, into);
+    else if (e.kind === 'store') into.add(e.name);
+  }
 }
 
 /**
@@ -170,7 +179,9 @@ export function analyzeFrame(
     if (outer.some((r) => r.has(name))) continue;
     undefinedInit.push(name);
   }
-  return { refs, undefinedInit };
+  const stores = new Set<string>(params);
+  collectStores(events, stores);
+  return { refs, undefinedInit, stores: [...stores] };
 }
 
 /** Inner frames started directly by `stmts` (descending into `if` branches, which share the frame). */

@@ -10,21 +10,48 @@ import { Undefined } from '../values.js';
 import type { CallContext, FilterFn, Kwargs, TestFn } from './types.js';
 
 /**
- * A variable scope: its own variables in a null-prototype object (`__proto__` is an ordinary key
- * there) and a link to the enclosing scope. Deliberately not a prototype chain: making a fresh
- * object the prototype of another costs V8 a map transition per render/loop, more than the walk.
+ * A variable scope, linked to the enclosing one. Two kinds, one class (so V8 sees one shape):
+ * - name-keyed (`n === null`): variables in `v`, a null-prototype object (`__proto__` is an
+ *   ordinary key there) — the template context, the globals, block scopes;
+ * - slotted: the frame's own variables, whose names the compiler knows (`n`, shared by every scope
+ *   of that frame), in the array `a` (JS `undefined`: not assigned yet). Compiled loads and stores
+ *   index `a` directly instead of a property lookup by name, which V8 cannot cache across the
+ *   many shapes a template's scopes take.
+ * Deliberately not a prototype chain: making a fresh object the prototype of another costs V8 a
+ * map transition per render/loop, more than the walk.
  */
 export class Scope {
   readonly v: Record<string, unknown>;
+  readonly n: readonly string[] | null;
+  readonly a: unknown[];
   /** Whether some variable here was set to an UnassignedLocal (frame start, see frames.ts). */
   u: boolean;
   constructor(
     readonly p: Scope | null,
     vars?: Record<string, unknown>,
+    names?: readonly string[] | null,
   ) {
-    this.v = vars ?? (new ScopeVars() as Record<string, unknown>);
+    if (names === undefined || names === null) {
+      this.v = vars ?? (new ScopeVars() as Record<string, unknown>);
+      this.n = null;
+      this.a = NO_SLOTS;
+    } else {
+      this.v = NO_VARS;
+      this.n = names;
+      const a: unknown[] = [];
+      for (let i = 0; i < names.length; i++) a.push(undefined);
+      this.a = a;
+    }
     this.u = false;
   }
+}
+
+/** The variable `name` held by scope `c` itself (JS `undefined` when it has none). */
+export function ownVar(c: Scope, name: string): unknown {
+  const n = c.n;
+  if (n === null) return c.v[name];
+  for (let i = 0; i < n.length; i++) if (n[i] === name) return c.a[i];
+  return undefined;
 }
 
 /**
@@ -35,6 +62,11 @@ export class Scope {
  */
 const ScopeVars = function ScopeVars(this: object): void {} as unknown as new () => object;
 ScopeVars.prototype = Object.freeze(Object.create(null));
+
+/** `v` of slotted scopes: frozen, so a store by name that should have gone to a slot fails loudly. */
+const NO_VARS = Object.freeze(new ScopeVars()) as Record<string, unknown>;
+/** `a` of name-keyed scopes. */
+const NO_SLOTS: unknown[] = Object.freeze([]) as unknown as unknown[];
 
 /**
  * Same as ScopeVars for the few big scopes (a render's context, include/import contexts): V8 sizes
@@ -53,7 +85,7 @@ export function contextScope(parent: Scope | null): Scope {
 export function lookup(s: Scope, name: string): unknown {
   let c: Scope | null = s;
   do {
-    const x = c.v[name];
+    const x = ownVar(c, name);
     if (x !== undefined) return x;
     c = c.p;
   } while (c !== null);
@@ -64,7 +96,14 @@ export function lookup(s: Scope, name: string): unknown {
 export function visibleNames(s: Scope): Map<string, unknown> {
   const out = new Map<string, unknown>();
   for (let c: Scope | null = s; c !== null; c = c.p) {
-    for (const k of Object.keys(c.v)) if (!out.has(k)) out.set(k, c.v[k]);
+    if (c.n === null) {
+      for (const k of Object.keys(c.v)) if (!out.has(k)) out.set(k, c.v[k]);
+    } else {
+      for (let i = 0; i < c.n.length; i++) {
+        const k = c.n[i]!;
+        if (c.a[i] !== undefined && !out.has(k)) out.set(k, c.a[i]);
+      }
+    }
   }
   return out;
 }
