@@ -452,7 +452,16 @@ export class Compiler {
     // Isolated frames keep name-keyed scopes: the root's is the context, a block's is made by renderBlock.
     const slots = outer === null ? null : info.stores;
     return {
-      frame: { soft: false, root, scopes: [...scopes, info.refs], unassigned, ae, staticAe, slots, up: outer },
+      frame: {
+        soft: false,
+        root,
+        scopes: [...scopes, info.refs],
+        unassigned,
+        ae,
+        staticAe,
+        slots,
+        up: outer,
+      },
       init: initFn(info.undefinedInit, slots),
     };
   }
@@ -958,7 +967,8 @@ export class Compiler {
         );
       }
       if (catchKwargs) {
-        scope.a[kwargsSlot] = leftover.length === 0 ? new Map() : makeDict(leftover.map((k) => [k, kwargsIn[k]]));
+        scope.a[kwargsSlot] =
+          leftover.length === 0 ? new Map() : makeDict(leftover.map((k) => [k, kwargsIn[k]]));
       } else if (leftover.length > 0) {
         const k = leftover[0]!;
         if (k === 'caller') {
