@@ -400,11 +400,39 @@ function constKwargs(kws: readonly { key: string; value: Expr }[]): Kwargs | nul
   return sharedKwargs(entries);
 }
 
+/*
+ * Argument lists start as generic (object-element) arrays. An array literal holding only numbers
+ * would be a double array, and callees that also receive object lists then make V8 convert it
+ * (a runtime elements-kind transition) on every call.
+ */
+function args1(a: unknown): unknown[] {
+  const out: unknown[] = [null];
+  out[0] = a;
+  return out;
+}
+
+function args2(a: unknown, b: unknown): unknown[] {
+  const out: unknown[] = [null, null];
+  out[0] = a;
+  out[1] = b;
+  return out;
+}
+
+function args3(a: unknown, b: unknown, c: unknown): unknown[] {
+  const out: unknown[] = [null, null, null];
+  out[0] = a;
+  out[1] = b;
+  out[2] = c;
+  return out;
+}
+
 /** Evaluates expressions into a fresh array (no per-call closure, unlike `map`). */
 function evalAll(fns: readonly ExprFn[], rt: RenderState, s: Scope): unknown[] {
   const n = fns.length;
-  const out = new Array<unknown>(n);
-  for (let i = 0; i < n; i++) out[i] = fns[i]!(rt, s);
+  const out: unknown[] = [];
+  out.push(null); // generic elements from the start (see args1)
+  out.length = 0;
+  for (let i = 0; i < n; i++) out.push(fns[i]!(rt, s));
   return out;
 }
 
@@ -1503,7 +1531,7 @@ export class Compiler {
                   rt.budget.spend(1);
                   return f.fast(rt, 1, a0, undefined, undefined);
                 }
-                return callValue(rt, f, [a0], EMPTY_KWARGS);
+                return callValue(rt, f, args1(a0), EMPTY_KWARGS);
               };
             case 2:
               return (rt, s) => {
@@ -1514,7 +1542,7 @@ export class Compiler {
                   rt.budget.spend(1);
                   return f.fast(rt, 2, a0, a1, undefined);
                 }
-                return callValue(rt, f, [a0, a1], EMPTY_KWARGS);
+                return callValue(rt, f, args2(a0, a1), EMPTY_KWARGS);
               };
             case 3:
               return (rt, s) => {
@@ -1526,7 +1554,7 @@ export class Compiler {
                   rt.budget.spend(1);
                   return f.fast(rt, 3, a0, a1, a2);
                 }
-                return callValue(rt, f, [a0, a1, a2], EMPTY_KWARGS);
+                return callValue(rt, f, args3(a0, a1, a2), EMPTY_KWARGS);
               };
           }
         }
@@ -1556,12 +1584,12 @@ export class Compiler {
             if (pos.length === 1) {
               return (rt, s) => {
                 rt.budget.spend(1);
-                return known(rt, cv, [p0(rt, s)], EMPTY_KWARGS);
+                return known(rt, cv, args1(p0(rt, s)), EMPTY_KWARGS);
               };
             }
             return (rt, s) => {
               rt.budget.spend(1);
-              return known(rt, cv, [p0(rt, s), p1(rt, s)], EMPTY_KWARGS);
+              return known(rt, cv, args2(p0(rt, s), p1(rt, s)), EMPTY_KWARGS);
             };
           }
           if (pos !== null) {
@@ -1577,13 +1605,13 @@ export class Compiler {
                 return (rt, s) => {
                   const v = value(rt, s);
                   rt.budget.spend(1);
-                  return known(rt, v, [p0(rt, s)], EMPTY_KWARGS);
+                  return known(rt, v, args1(p0(rt, s)), EMPTY_KWARGS);
                 };
               case 2:
                 return (rt, s) => {
                   const v = value(rt, s);
                   rt.budget.spend(1);
-                  return known(rt, v, [p0(rt, s), p1(rt, s)], EMPTY_KWARGS);
+                  return known(rt, v, args2(p0(rt, s), p1(rt, s)), EMPTY_KWARGS);
                 };
             }
           }
@@ -1725,9 +1753,9 @@ export class Compiler {
         ? pos.length === 0
           ? () => EMPTY_ARGS
           : pos.length === 1
-            ? (rt: RenderState, s: Scope) => [p0(rt, s)]
+            ? (rt: RenderState, s: Scope) => args1(p0(rt, s))
             : pos.length === 2
-              ? (rt: RenderState, s: Scope) => [p0(rt, s), p1(rt, s)]
+              ? (rt: RenderState, s: Scope) => args2(p0(rt, s), p1(rt, s))
               : (rt: RenderState, s: Scope) => evalAll(pos, rt, s)
         : (rt: RenderState, s: Scope) => {
             const out = evalAll(pos, rt, s);
@@ -1804,12 +1832,12 @@ export class Compiler {
         case 1:
           return (rt, s) => {
             const v = value(rt, s);
-            return known(rt, v, [p0(rt, s)], EMPTY_KWARGS);
+            return known(rt, v, args1(p0(rt, s)), EMPTY_KWARGS);
           };
         case 2:
           return (rt, s) => {
             const v = value(rt, s);
-            return known(rt, v, [p0(rt, s), p1(rt, s)], EMPTY_KWARGS);
+            return known(rt, v, args2(p0(rt, s), p1(rt, s)), EMPTY_KWARGS);
           };
       }
     }

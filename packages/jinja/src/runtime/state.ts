@@ -38,11 +38,33 @@ export class Scope {
     } else {
       this.v = NO_VARS;
       this.n = names;
-      const a: unknown[] = [];
-      for (let i = 0; i < names.length; i++) a.push(undefined);
-      this.a = a;
+      this.a = blankSlots(names.length);
     }
     this.u = false;
+  }
+}
+
+/** `n` unassigned slots, allocated at their final size (literals for the common small frames). */
+function blankSlots(n: number): unknown[] {
+  switch (n) {
+    case 0:
+      return [];
+    case 1:
+      return [undefined];
+    case 2:
+      return [undefined, undefined];
+    case 3:
+      return [undefined, undefined, undefined];
+    case 4:
+      return [undefined, undefined, undefined, undefined];
+    case 5:
+      return [undefined, undefined, undefined, undefined, undefined];
+    case 6:
+      return [undefined, undefined, undefined, undefined, undefined, undefined];
+    default: {
+      const a: unknown[] = new Array(n);
+      return a.fill(undefined);
+    }
   }
 }
 
