@@ -3,6 +3,7 @@
  * exponent is a float (so `43.0` stays a float and prints `43.0`), objects become Maps (insertion
  * order kept even for integer-like keys, and no prototype to pollute).
  */
+import { internName } from '../src/lexer.js';
 import { float } from '../src/values.js';
 
 export class JsonSyntaxError extends Error {}
@@ -94,7 +95,7 @@ export function parsePyJson(text: string): unknown {
       while (true) {
         ws();
         if (text[i] !== '"') fail('expected string key');
-        const k = str();
+        const k = internName(str());
         ws();
         if (text[i] !== ':') fail("expected ':'");
         i++;

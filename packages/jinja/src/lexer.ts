@@ -108,6 +108,15 @@ function skipSpace(s: string, i: number): number {
 const NAME_START = /[\p{L}\p{Nl}_]/u;
 const NAME_PART = /[\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}_]/u;
 
+/**
+ * The engine's canonical copy of an identifier: V8 compares two such strings by pointer, which
+ * matters for dict (Map) lookups by attribute name and for variable names (a sliced string would be
+ * compared character by character on every hit).
+ */
+export function internName(s: string): string {
+  return Object.keys({ [s]: 0 })[0] ?? s;
+}
+
 function isNameStart(c: number, ch: string): boolean {
   if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95) return true;
   return c > 127 && NAME_START.test(ch);
@@ -421,7 +430,7 @@ export function tokenize(src: string, options: LexerOptions = {}, name?: string)
         if (isNameStart(c, ch)) {
           let q = p + 1;
           while (q < n && isNamePart(src.charCodeAt(q), src[q]!)) q++;
-          push('name', src.slice(p, q), p);
+          push('name', internName(src.slice(p, q)), p);
           p = q;
           continue;
         }
