@@ -375,6 +375,15 @@ function resolveName(rt: RenderState, s: Scope, name: string): unknown {
   return rt.makeUndefined(name);
 }
 
+/** A read of `name` from `from` upwards where an UnassignedLocal reads as a plain Undefined. */
+function readUnassigned(rt: RenderState, from: Scope | null, name: string): unknown {
+  for (let c = from; c !== null; c = c.p) {
+    const v = ownVar(c, name);
+    if (v !== undefined) return c.u && v instanceof UnassignedLocal ? rt.makeUndefined(name) : v;
+  }
+  return rt.makeUndefined(name);
+}
+
 /** Shared argument list of argument-less calls (frozen: callees only read their arguments). */
 const EMPTY_ARGS = Object.freeze([]) as unknown as unknown[];
 
@@ -1226,6 +1235,31 @@ export class Compiler {
     };
   }
 
+  /**
+   * A read of a name some frame starts as unassigned (see frames.ts): an UnassignedLocal found on
+   * the way reads as a plain Undefined (it is only see-through for includes). The scopes of slotted
+   * frames that do not bind the name are skipped at compile time.
+   */
+  private unassignedLoad(frame: Frame, name: string): ExprFn {
+    const { hops, slot } = staticSlot(frame, name);
+    if (slot < 0) {
+      if (hops === 0) return (rt, s) => readUnassigned(rt, s, name);
+      if (hops === 1) return (rt, s) => readUnassigned(rt, s.p, name);
+      return (rt, s) => {
+        let c = s;
+        for (let i = 0; i < hops; i++) c = c.p!;
+        return readUnassigned(rt, c, name);
+      };
+    }
+    return (rt, s) => {
+      let c = s;
+      for (let i = 0; i < hops; i++) c = c.p!;
+      const v = c.a[slot];
+      if (v === undefined) return readUnassigned(rt, c.p, name);
+      return c.u && v instanceof UnassignedLocal ? rt.makeUndefined(name) : v;
+    };
+  }
+
   private assignTarget(target: Expr, frame: Frame): AssignFn {
     if (target.kind === 'Name') {
       const store = storer(frame, target.name);
@@ -1272,18 +1306,7 @@ export class Compiler {
             return v !== undefined ? v : selfReference(rt);
           };
         }
-        if (frame.unassigned.has(name)) {
-          // An unassigned frame-local reads as a plain Undefined (it is only see-through for includes).
-          return (rt, s) => {
-            let c: Scope | null = s;
-            do {
-              const v = ownVar(c, name);
-              if (v !== undefined) return c.u && v instanceof UnassignedLocal ? rt.makeUndefined(name) : v;
-              c = c.p;
-            } while (c !== null);
-            return rt.makeUndefined(name);
-          };
-        }
+        if (frame.unassigned.has(name)) return this.unassignedLoad(frame, name);
         return this.nameLoad(frame, name);
       }
       case 'NSRef':
