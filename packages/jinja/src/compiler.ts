@@ -384,6 +384,27 @@ function readUnassigned(rt: RenderState, from: Scope | null, name: string): unkn
   return rt.makeUndefined(name);
 }
 
+/**
+ * JS arithmetic for the operators whose Python float result is exactly the IEEE one (`+ - * /`;
+ * `//`, `%` and `**` have their own rules); null for the others. Only finite non-integral results
+ * are used as they are: integral ones may be ints or need a PyFloat box, and division by zero or
+ * overflow must raise or print like Python.
+ */
+function floatOp(op: string): ((a: number, b: number) => number) | null {
+  switch (op) {
+    case '+':
+      return (a, b) => a + b;
+    case '-':
+      return (a, b) => a - b;
+    case '*':
+      return (a, b) => a * b;
+    case '/':
+      return (a, b) => a / b;
+    default:
+      return null;
+  }
+}
+
 /** Shared argument list of argument-less calls (frozen: callees only read their arguments). */
 const EMPTY_ARGS = Object.freeze([]) as unknown as unknown[];
 
@@ -1344,11 +1365,33 @@ export class Compiler {
       case 'BinOp': {
         const { op } = node;
         const l = this.expr(node.left, frame);
-        if (node.right.kind === 'Const') {
-          const c = node.right.value;
-          return (rt, s) => binaryOp(op, l(rt, s), c, rt.budget);
+        const r = node.right.kind === 'Const' ? null : this.expr(node.right, frame);
+        const c = node.right.kind === 'Const' ? node.right.value : undefined;
+        // Float arithmetic with a non-integral result is a plain JS number in our value model (see
+        // values.ts): answered here; everything else (ints, integral floats, errors) by binaryOp.
+        const fast = floatOp(op);
+        if (fast !== null && r === null) {
+          return (rt, s) => {
+            const a = l(rt, s);
+            if (typeof a === 'number' && typeof c === 'number') {
+              const x = fast(a, c);
+              if (!Number.isInteger(x) && !Number.isNaN(x) && Number.isFinite(x)) return x;
+            }
+            return binaryOp(op, a, c, rt.budget);
+          };
         }
-        const r = this.expr(node.right, frame);
+        if (fast !== null && r !== null) {
+          return (rt, s) => {
+            const a = l(rt, s);
+            const b = r(rt, s);
+            if (typeof a === 'number' && typeof b === 'number') {
+              const x = fast(a, b);
+              if (!Number.isInteger(x) && !Number.isNaN(x) && Number.isFinite(x)) return x;
+            }
+            return binaryOp(op, a, b, rt.budget);
+          };
+        }
+        if (r === null) return (rt, s) => binaryOp(op, l(rt, s), c, rt.budget);
         return (rt, s) => binaryOp(op, l(rt, s), r(rt, s), rt.budget);
       }
       case 'Unary': {
