@@ -405,6 +405,31 @@ function floatOp(op: string): ((a: number, b: number) => number) | null {
   }
 }
 
+/**
+ * Runs a macro body in `scope` (arguments bound) and returns what it printed. Module-level (not a
+ * closure per macro) so V8 can inline it into the call paths.
+ */
+function runMacroBody(rt: RenderState, body: StmtFn, scope: Scope, defTc: TemplateContext): unknown {
+  rt.enter();
+  // A macro runs in the context it was defined in (its template's blocks and `self`).
+  const savedTc = rt.tc;
+  // The body escapes as compiled where it was defined; the result is Markup if the run-time
+  // evaluation context (the caller's) autoescapes — Jinja2's Macro.__call__.
+  rt.tc = defTc;
+  // Capture inline (no closure per call): swap the output buffer around the body.
+  const savedOut = rt.out;
+  rt.out = '';
+  try {
+    body(rt, scope);
+    const out = rt.out;
+    return rt.autoescape ? new Markup(out) : out;
+  } finally {
+    rt.out = savedOut;
+    rt.tc = savedTc;
+    rt.leave();
+  }
+}
+
 /** Shared argument list of argument-less calls (frozen: callees only read their arguments). */
 const EMPTY_ARGS = Object.freeze([]) as unknown as unknown[];
 
@@ -1043,27 +1068,6 @@ export class Compiler {
     };
     // Positional-only calls of macros without caller/varargs/kwargs bind without any allocation.
     const simple = !usesCaller && !catchKwargs && !catchVarargs;
-    /** Runs the body in `scope` (arguments bound) and returns what it printed. */
-    const run = (rt: RenderState, scope: Scope, defTc: TemplateContext): unknown => {
-      rt.enter();
-      // A macro runs in the context it was defined in (its template's blocks and `self`).
-      const savedTc = rt.tc;
-      // The body escapes as compiled where it was defined; the result is Markup if the run-time
-      // evaluation context (the caller's) autoescapes — Jinja2's Macro.__call__.
-      rt.tc = defTc;
-      // Capture inline (no closure per call): swap the output buffer around the body.
-      const savedOut = rt.out;
-      rt.out = '';
-      try {
-        body(rt, scope);
-        const out = rt.out;
-        return rt.autoescape ? new Markup(out) : out;
-      } finally {
-        rt.out = savedOut;
-        rt.tc = savedTc;
-        rt.leave();
-      }
-    };
     /** Binds parameters `from`… that no positional argument filled: defaults, else undefined. */
     const bindMissing = (rt: RenderState, scope: Scope, from: number): void => {
       for (let i = from; i < nArgs; i++) {
@@ -1089,7 +1093,7 @@ export class Compiler {
           }
           bindMissing(rt, scope, given);
         } else bindGeneral(rt, scope, args, kwargsIn);
-        return run(rt, scope, defTc);
+        return runMacroBody(rt, body, scope, defTc);
       };
       // Most macro calls: a few positional arguments, no caller/varargs/kwargs, no unassigned names.
       const fast: MacroFastCall | null =
@@ -1103,7 +1107,7 @@ export class Compiler {
               if (n > 1) a[s1] = a1 === undefined ? null : a1;
               if (n > 2) a[s2] = a2 === undefined ? null : a2;
               if (n < nArgs) bindMissing(rt, scope, n);
-              return run(rt, scope, defTc);
+              return runMacroBody(rt, body, scope, defTc);
             }
           : null;
       return new MacroCallable(name, invoke, argNames, catchKwargs, catchVarargs, usesCaller, fast);
@@ -1359,8 +1363,8 @@ export class Compiler {
         const e1 = this.expr(node.expr1, soft);
         const e2 = node.expr2 ? this.expr(node.expr2, soft) : null;
         const hint = `the inline if-expression on line ${node.line}${this.name === undefined ? '' : ` in '${this.name}'`} evaluated to false and no else section was defined.`;
-        return (rt, s) =>
-          truthy(test(rt, s)) ? e1(rt, s) : e2 ? e2(rt, s) : rt.makeUndefined(undefined, hint);
+        if (e2 !== null) return (rt, s) => (truthy(test(rt, s)) ? e1(rt, s) : e2(rt, s));
+        return (rt, s) => (truthy(test(rt, s)) ? e1(rt, s) : rt.makeUndefined(undefined, hint));
       }
       case 'BinOp': {
         const { op } = node;
