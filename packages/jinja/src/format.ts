@@ -158,12 +158,12 @@ function negative(x: number): boolean {
 function fixedDigits(x: number, prec: number): string {
   const quick = quickScaled(x, prec);
   if (quick !== undefined) {
-    if (prec === 0) return String(quick);
-    // quick < 2^40 and 10^prec (prec <= 22) are exact, so this split is exact (see quickScaled).
-    const p10 = POW10[prec] ?? 1;
-    const ip = Math.floor(quick / p10);
-    const fs = String(quick - ip * p10);
-    return `${ip}.${fs.length < prec ? '0'.repeat(prec - fs.length) + fs : fs}`;
+    // quick < 2^40 is an exact integer (see quickScaled): one conversion, then place the point.
+    const s = String(quick);
+    if (prec === 0) return s;
+    const cut = s.length - prec;
+    if (cut > 0) return `${s.slice(0, cut)}.${s.slice(cut)}`;
+    return `0.${cut < 0 ? '0'.repeat(-cut) : ''}${s}`;
   }
   const fast = fastScaled(x, prec);
   if (fast && 'fixed' in fast) return fast.fixed;
@@ -317,7 +317,19 @@ interface Spec {
 
 const SPEC_RE = /^(?:([\s\S])?([<>=^]))?([-+ ])?(z)?(#)?(0)?(\d+)?([,_])?(?:\.(\d+))?([bcdeEfFgGnosxX%])?$/;
 
+/** Parsed specs: templates reuse a handful (Spec objects are never mutated). */
+const specCache = new Map<string, Spec>();
+
 function parseSpec(spec: string): Spec {
+  const cached = specCache.get(spec);
+  if (cached !== undefined) return cached;
+  const sp = parseSpecUncached(spec);
+  if (specCache.size > 500) specCache.clear();
+  specCache.set(spec, sp);
+  return sp;
+}
+
+function parseSpecUncached(spec: string): Spec {
   const m = SPEC_RE.exec(spec);
   if (!m) throw new TemplateRuntimeError('Invalid format specifier');
   return {
@@ -769,24 +781,37 @@ function percentOne(
 
 const NOT_ENOUGH = 'not enough arguments for format string';
 
+/**
+ * A parsed `%` format. `one` is set when the format has exactly one directive and it takes one
+ * positional argument (no `%(name)`, no `*`): then `fmt % x` is `pre + directive(x) + post`.
+ */
+interface ParsedPercent {
+  tokens: (string | Directive)[];
+  one: Directive | undefined;
+  pre: string;
+  post: string;
+}
+
 /** Parsed `%` format strings: templates reuse a handful of formats, so parse each once. */
-const percentCache = new Map<string, (string | Directive)[]>();
+const percentCache = new Map<string, ParsedPercent>();
 
 /** The few most recent formats, checked with `===` before hashing `text` into percentCache. */
 const recentText: string[] = ['', '', '', ''];
-const recentTokens: (string | Directive)[][] = [[], [], [], []];
+const recentParsed: ParsedPercent[] = [];
 let recentNext = 0;
 
-function parsePercent(text: string): (string | Directive)[] {
-  for (let i = 0; i < 4; i++) if (recentText[i] === text) return recentTokens[i] as (string | Directive)[];
-  const tokens = parsePercentCached(text);
+function parsePercent(text: string): ParsedPercent {
+  for (let i = 0; i < recentParsed.length; i++) {
+    if (recentText[i] === text) return recentParsed[i] as ParsedPercent;
+  }
+  const parsed = parsePercentCached(text);
   recentText[recentNext] = text;
-  recentTokens[recentNext] = tokens;
+  recentParsed[recentNext] = parsed;
   recentNext = (recentNext + 1) & 3;
-  return tokens;
+  return parsed;
 }
 
-function parsePercentCached(text: string): (string | Directive)[] {
+function parsePercentCached(text: string): ParsedPercent {
   const cached = percentCache.get(text);
   if (cached) return cached;
   const tokens: (string | Directive)[] = [];
@@ -814,9 +839,40 @@ function parsePercentCached(text: string): (string | Directive)[] {
     }
   }
   if (last < text.length) tokens.push(text.slice(last));
+  const parsed: ParsedPercent = { tokens, one: undefined, pre: '', post: '' };
+  const directives = tokens.filter((t): t is Directive => typeof t !== 'string');
+  const d = directives[0];
+  if (
+    directives.length === 1 &&
+    d !== undefined &&
+    d.name === undefined &&
+    d.width !== '*' &&
+    d.prec !== '*' &&
+    d.conv !== undefined &&
+    d.conv !== '%'
+  ) {
+    const at = tokens.indexOf(d);
+    parsed.one = d;
+    parsed.pre = (tokens.slice(0, at) as string[]).join('');
+    parsed.post = (tokens.slice(at + 1) as string[]).join('');
+  }
   if (percentCache.size > 500) percentCache.clear();
-  percentCache.set(text, tokens);
-  return tokens;
+  percentCache.set(text, parsed);
+  return parsed;
+}
+
+/** `pre + body + post` with the same budget checks, in the same order, as the general loop. */
+function finishOne(
+  parsed: ParsedPercent,
+  body: string,
+  escapeArgs: boolean,
+  budget: Budget | undefined,
+): string | Markup {
+  const head = parsed.pre + body;
+  if (budget && head.length > 4096) budget.checkString(head.length);
+  const out = head + parsed.post;
+  budget?.checkString(out.length);
+  return escapeArgs ? new Markup(out) : out;
 }
 
 /**
@@ -840,6 +896,22 @@ export function percentFormatArgs(
 ): string | Markup {
   const escapeArgs = fmt instanceof Markup;
   const text = fmt instanceof Markup ? fmt.value : fmt;
+  const parsed = parsePercent(text);
+  const one = parsed.one;
+  // One directive, one plain-number argument (`'%.2f' % x`, `'%2d'|format(i)`): a number is never
+  // a mapping, so no "not all arguments converted" or mapping rules can apply.
+  if (one !== undefined && positional.length === 1) {
+    const v = positional[0];
+    if (typeof v === 'number' && (single === undefined || single === v)) {
+      const w = one.width as number;
+      const body = percentOne(v, one, w, one.prec as number | undefined, escapeArgs, budget);
+      if (parsed.pre === '' && parsed.post === '') {
+        budget?.checkString(body.length);
+        return escapeArgs ? new Markup(body) : body;
+      }
+      return finishOne(parsed, body, escapeArgs, budget);
+    }
+  }
   const args = single;
   // Python treats any non-tuple, non-str argument with __getitem__ (dict, list, range) as a mapping:
   // it is only indexed by %(name)s and never makes "not all arguments converted" fire.
@@ -852,7 +924,7 @@ export function percentFormatArgs(
   let index = 0;
   let usedMapping = false;
   let out = '';
-  const tokens = parsePercent(text);
+  const tokens = parsed.tokens;
   for (let t = 0; t < tokens.length; t++) {
     const tok = tokens[t] as string | Directive;
     if (typeof tok === 'string') {

@@ -8,20 +8,55 @@
  * an import cycle.
  */
 export function floatRepr(n: number): string {
+  // The common range first (NaN fails both comparisons): JS prints these in fixed notation with
+  // the same shortest digits Python uses.
+  const a = n < 0 ? -n : n;
+  if (a >= 1e-4 && a < 1e16) {
+    if (Number.isInteger(n)) return `${n}.0`;
+    if (a < 1e15) {
+      const s = shortFixed(a);
+      if (s !== undefined) return n < 0 ? `-${s}` : s;
+    }
+    return String(n);
+  }
   if (Number.isNaN(n)) return 'nan';
   if (n === Number.POSITIVE_INFINITY) return 'inf';
   if (n === Number.NEGATIVE_INFINITY) return '-inf';
   if (n === 0) return Object.is(n, -0) ? '-0.0' : '0.0';
-  const a = Math.abs(n);
-  if (a >= 1e-4 && a < 1e16) {
-    // JS prints these in fixed notation with the same shortest digits Python uses.
-    return Number.isInteger(n) ? `${n}.0` : String(n);
-  }
   const { sign, digits, exp } = shortestDigits(n);
   if (exp >= -4 && exp < 16) return sign + fixedFromDigits(digits, exp, 1);
   const mant = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
   const e = Math.abs(exp);
   return `${sign}${mant}e${exp < 0 ? '-' : '+'}${e < 10 ? `0${e}` : e}`;
+}
+
+/**
+ * Shortest round-trip fixed notation of a non-integral 1e-4 <= a < 1e15 with at most 15
+ * significant digits (most printed floats: `round` results, prices), without the general
+ * shortest-digits conversion; undefined when it needs more digits.
+ *
+ * Tries k = 1, 2, … fraction digits: q = round(a × 10^k) is the only candidate (a × 10^k < 2^50, so
+ * its rounding error plus the round-trip window stay below 0.25), and `q / 10^k === a` means the
+ * decimal q × 10^-k parses back to a (the division is correctly rounded, like parsing). The first
+ * k that works is the shortest, and with at most 15 significant digits it is the only decimal of
+ * that length mapping to a (DBL_DIG), so it is exactly the repr's digits; q has no trailing zero
+ * (else k - 1 would have worked).
+ */
+function shortFixed(a: number): string | undefined {
+  let p = 10;
+  for (let k = 1; k <= 19; k++) {
+    const y = a * p;
+    if (!(y < 1e15)) return undefined;
+    const q = Math.round(y);
+    if (q / p === a) {
+      const s = String(q);
+      const cut = s.length - k;
+      if (cut > 0) return `${s.slice(0, cut)}.${s.slice(cut)}`;
+      return `0.${cut < 0 ? '0'.repeat(-cut) : ''}${s}`;
+    }
+    p *= 10;
+  }
+  return undefined;
 }
 
 /** Shortest round-trip decimal digits of a finite non-zero number, scientific exponent. */

@@ -26,7 +26,7 @@ export class PyFloat {
 
 /** Makes a Python float from a JS number, boxing it when it would otherwise read as an int. */
 export function float(n: number): number | PyFloat {
-  return Number.isInteger(n) || Object.is(n, -0) ? new PyFloat(n) : n;
+  return Number.isInteger(n) ? new PyFloat(n) : n; // -0 is an integer too
 }
 
 export function isFloat(v: unknown): boolean {
@@ -557,6 +557,9 @@ export function repr(v: unknown, budget?: Budget): string {
 /** Python `str()`. Containers print as their repr; default Undefined as `''`. */
 export function toStr(v: unknown, budget?: Budget): string {
   if (typeof v === 'string') return v;
+  // Numbers are the other common case (printed values): skip the container checks.
+  if (typeof v === 'number') return isInt(v) ? intRepr(v) : floatRepr(v);
+  if (v instanceof PyFloat) return floatRepr(v.value);
   if (v instanceof PyObject) return v.pyStr(budget);
   if (Array.isArray(v) || isMapping(v)) return repr(v, budget);
   return scalarStr(v);
@@ -943,6 +946,28 @@ export function binaryOp(op: BinaryOp | string, a: unknown, b: unknown, budget?:
     if (op === '-') return numResult(a - b, !ints);
     if (op === '*') return numResult(a * b, !ints);
     if (op === '/' && b !== 0) return float(a / b);
+  }
+  // A float that prints with `.0` (PyFloat) with another number: always a float result.
+  if (
+    (a instanceof PyFloat && (typeof b === 'number' || b instanceof PyFloat)) ||
+    (b instanceof PyFloat && typeof a === 'number')
+  ) {
+    const x = typeof a === 'number' ? a : (a as PyFloat).value;
+    const y = typeof b === 'number' ? b : (b as PyFloat).value;
+    if (op === '+') return float(x + y);
+    if (op === '-') return float(x - y);
+    if (op === '*') return float(x * y);
+    if (op === '/' && y !== 0) return float(x / y);
+  }
+  // `~` of strings and numbers (`"%+." ~ digits ~ "f"`): neither can be an Undefined.
+  if (
+    op === '~' &&
+    (typeof a === 'string' || typeof a === 'number') &&
+    (typeof b === 'string' || typeof b === 'number')
+  ) {
+    const s = (typeof a === 'string' ? a : toStr(a)) + (typeof b === 'string' ? b : toStr(b));
+    budget?.checkString(s.length);
+    return s;
   }
   if (a instanceof Undefined) throw undefinedError(a);
   if (b instanceof Undefined) throw undefinedError(b);

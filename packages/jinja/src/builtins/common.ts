@@ -4,8 +4,9 @@
  * set-like operations and Python's int()/float() parsing.
  */
 import { TemplateRuntimeError } from '../errors.js';
+import { internName } from '../lexer.js';
 import { isPySpaceCode } from '../pyspace.js';
-import type { Budget, CallContext } from '../runtime/types.js';
+import type { Budget, CallContext, FilterFn } from '../runtime/types.js';
 import {
   codePoints,
   float,
@@ -19,6 +20,7 @@ import {
   Markup,
   MISSING,
   type PyFloat,
+  PyRange,
   repr,
   toNumber,
   toStr,
@@ -26,6 +28,41 @@ import {
   Undefined,
   undefinedError,
 } from '../values.js';
+
+// ---------------------------------------------------------------------------------------------
+// Filter metering
+
+/**
+ * Fuel proportional to the input: a filter walks its whole input, so `range(10**5)|sum` inside a
+ * loop must cost like the loop it is. Strings are charged per 64 characters.
+ */
+export function inputSize(v: unknown): number {
+  if (typeof v === 'string') return v.length >> 6;
+  if (typeof v !== 'object' || v === null) return 0;
+  if (Array.isArray(v)) return v.length;
+  if (v instanceof Markup) return v.value.length >> 6;
+  if (v instanceof PyRange) return v.length;
+  if (v instanceof Map) return v.size;
+  return 0;
+}
+
+/** Spends the input's fuel (what the registry's metering wrapper does before a filter runs). */
+export function meterInput(ctx: CallContext, value: unknown): void {
+  const n = inputSize(value);
+  if (n > 0) ctx.budget.spend(n);
+}
+
+/**
+ * Hot filters that do the registry wrapper's checks (arity for no-argument filters, then
+ * `meterInput`) at the top of their own bodies, so `build()` leaves them unwrapped: the shared
+ * wrapper's call to the filter is megamorphic and costs a few percent of a filter-heavy render.
+ */
+export const selfChecked = new WeakSet<FilterFn>();
+
+export function selfChecking(fn: FilterFn): FilterFn {
+  selfChecked.add(fn);
+  return fn;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Strings
@@ -225,7 +262,8 @@ export function attrParts(attribute: unknown): readonly unknown[] {
   if (typeof attribute !== 'string') return [attribute];
   let parts = partsCache.get(attribute);
   if (parts === undefined) {
-    parts = attribute.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+    // Interned names compare by pointer in the dicts' Map lookups (context keys are interned too).
+    parts = attribute.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : internName(p)));
     if (partsCache.size > 500) partsCache.clear();
     partsCache.set(attribute, parts);
   }

@@ -46,12 +46,14 @@ import {
   intArg,
   makeAttrGetter,
   makeMultiAttrGetter,
+  meterInput,
+  selfChecking,
   softStr,
   toFloatPy,
   toIntPy,
 } from './common.js';
 import { lookupMethod } from './methods.js';
-import { bind, noKwargs, type Signature } from './params.js';
+import { bind, checkNoArgs, noKwargs, type Signature } from './params.js';
 
 type Filters = Record<string, FilterFn>;
 
@@ -108,10 +110,13 @@ function checkList(ctx: CallContext, n: number): void {
 // ---------------------------------------------------------------------------------------------
 // Picking items
 
-seqFilters.first = (ctx, value) => {
-  for (const item of iterate(value)) return item;
+seqFilters.first = selfChecking((ctx, value, args, kwargs) => {
+  checkNoArgs('first', args, kwargs);
+  if (Array.isArray(value)) {
+    if (value.length > 0) return value[0];
+  } else for (const item of iterate(value)) return item;
   return ctx.makeUndefined(undefined, 'No first item, sequence was empty.');
-};
+});
 
 seqFilters.last = (ctx, value) => {
   if (
@@ -143,11 +148,13 @@ seqFilters.random = (ctx, value) => {
 seqFilters.length = (_ctx, value) => length(value);
 seqFilters.count = seqFilters.length;
 
-seqFilters.list = (ctx, value) => {
+seqFilters.list = selfChecking((ctx, value, args, kwargs) => {
+  checkNoArgs('list', args, kwargs);
+  meterInput(ctx, value);
   const out = toList(value);
   checkList(ctx, out.length);
   return out;
-};
+});
 
 seqFilters.reverse = (ctx, value) => {
   if (typeof value === 'string') return codePoints(value).reverse().join('');
@@ -215,11 +222,12 @@ const SORT_SIG: Signature = {
   ],
 };
 
-seqFilters.sort = (ctx, value, args, kwargs) => {
+seqFilters.sort = selfChecking((ctx, value, args, kwargs) => {
+  meterInput(ctx, value);
   const [reverse, caseSensitive, attribute] = bind(SORT_SIG, args, kwargs);
   const key = makeMultiAttrGetter(ctx, attribute, truthy(caseSensitive) ? undefined : ignoreCase);
   return sortBy(ctx, toList(value), key, reverseFlag(reverse));
-};
+});
 
 seqFilters.dictsort = (ctx, value, args, kwargs) => {
   const [caseSensitive, by, reverse] = bind(
@@ -406,14 +414,16 @@ const JOIN_SIG: Signature = {
   ],
 };
 
-seqFilters.join = (ctx, value, args, kwargs) => {
+seqFilters.join = selfChecking((ctx, value, args, kwargs) => {
+  meterInput(ctx, value);
   let d: unknown;
   let attribute: unknown;
   if (args.length <= 2 && noKwargs(kwargs)) {
     d = args.length > 0 ? args[0] : '';
     attribute = args.length > 1 ? args[1] : null;
   } else [d, attribute] = bind(JOIN_SIG, args, kwargs);
-  let items = toList(value);
+  // Only read below, so a list needs no copy.
+  let items = Array.isArray(value) ? value : toList(value);
   if (attribute !== null && attribute !== undefined) items = items.map(makeAttrGetter(ctx, attribute));
   let size = 0;
   const add = (s: string): string => {
@@ -424,7 +434,7 @@ seqFilters.join = (ctx, value, args, kwargs) => {
   if (!ctx.autoescape) {
     const sep = toStr(d);
     checkStr(ctx, sep.length * Math.max(0, items.length - 1));
-    return items.map((x) => add(toStr(x, ctx.budget))).join(sep);
+    return joinStr(ctx, items, sep);
   }
   // Under autoescape, Markup anywhere makes the whole result Markup with the rest escaped.
   if (d instanceof Markup || items.some((x) => x instanceof Markup)) {
@@ -434,8 +444,21 @@ seqFilters.join = (ctx, value, args, kwargs) => {
   }
   const sep = toStr(d);
   checkStr(ctx, sep.length * Math.max(0, items.length - 1));
-  return items.map((x) => add(toStr(x, ctx.budget))).join(sep);
-};
+  return joinStr(ctx, items, sep);
+});
+
+/** `sep.join(str(x) for x in items)` with the same running size checks as join's `add`. */
+function joinStr(ctx: CallContext, items: readonly unknown[], sep: string): string {
+  let out = '';
+  let size = 0;
+  for (let i = 0; i < items.length; i++) {
+    const s = toStr(items[i], ctx.budget);
+    size += s.length;
+    if (size > 4096) checkStr(ctx, size);
+    out = i === 0 ? s : out + sep + s;
+  }
+  return out;
+}
 
 // ---------------------------------------------------------------------------------------------
 // map / select / reject
@@ -455,23 +478,37 @@ function mapper(ctx: CallContext, args: unknown[], kwargs: Kwargs): (item: unkno
   }
   if (args.length === 0) throw new TemplateRuntimeError('map requires a filter argument');
   const name = toStr(args[0]);
-  const rest = args.slice(1);
+  const rest = argsFrom(args, 1);
   // Resolve the filter once per call when the context can (it throws for unknown names itself).
   const fn = ctx.getFilter?.(name);
   if (fn) return (item) => fn(ctx, item, rest, kwargs);
   return (item) => ctx.callFilter(name, item, rest, kwargs);
 }
 
-seqFilters.map = (ctx, value, args, kwargs) => {
+seqFilters.map = selfChecking((ctx, value, args, kwargs) => {
+  meterInput(ctx, value);
   if (!truthy(value)) return []; // Jinja2 checks `if value:` before even looking at the arguments
   const f = mapper(ctx, args, kwargs);
   const out: unknown[] = [];
   for (const item of iterate(value)) out.push(f(item));
   return out;
-};
+});
+
+/**
+ * `args.slice(from)` by hand: the compiler passes constant argument lists as frozen arrays, and
+ * `slice` on a frozen array takes V8's slow path (~150 ns for one item).
+ */
+function argsFrom(args: readonly unknown[], from: number): unknown[] {
+  const n = args.length - from;
+  if (n <= 0) return EMPTY;
+  const out = new Array<unknown>(n);
+  for (let i = 0; i < n; i++) out[i] = args[from + i];
+  return out;
+}
 
 function selectOrReject(keep: boolean, lookupAttr: boolean): FilterFn {
-  return (ctx, value, args, kwargs) => {
+  return selfChecking((ctx, value, args, kwargs) => {
+    meterInput(ctx, value);
     if (!truthy(value)) return [];
     let trans: ((x: unknown) => unknown) | undefined;
     // `selectattr('name', …)` on dicts: one Map.get per item (envGetItem does the rest).
@@ -489,7 +526,7 @@ function selectOrReject(keep: boolean, lookupAttr: boolean): FilterFn {
     const items = Array.isArray(value) ? value : iterate(value);
     if (args.length > off) {
       const name = toStr(args[off]);
-      const rest = off === 0 && args.length === 1 ? EMPTY : args.slice(off + 1);
+      const rest = argsFrom(args, off + 1);
       // Resolved once per call when the context can; no per-item closures.
       const fn = ctx.getTest?.(name);
       for (const item of items) {
@@ -507,7 +544,7 @@ function selectOrReject(keep: boolean, lookupAttr: boolean): FilterFn {
       if (truthy(trans === undefined ? item : trans(item)) === keep) out.push(item);
     }
     return out;
-  };
+  });
 }
 const EMPTY: unknown[] = Object.freeze([]) as unknown as unknown[];
 seqFilters.select = selectOrReject(true, false);
@@ -518,11 +555,13 @@ seqFilters.rejectattr = selectOrReject(false, true);
 // ---------------------------------------------------------------------------------------------
 // Numbers
 
-seqFilters.abs = (_ctx, value) => {
+seqFilters.abs = selfChecking((ctx, value, args, kwargs) => {
+  checkNoArgs('abs', args, kwargs);
+  meterInput(ctx, value);
   if (!isNumeric(value)) throw new TemplateRuntimeError(`bad operand type for abs(): '${typeName(value)}'`);
   const n = Math.abs(toNumber(value));
   return isFloat(value) ? float(n) : n;
-};
+});
 
 seqFilters.int = (_ctx, value, args, kwargs) => {
   const [dflt, base] = bind(
@@ -577,22 +616,18 @@ const ROUND_SIG: Signature = {
   ],
 };
 
-seqFilters.round = (_ctx, value, args, kwargs) => {
+seqFilters.round = selfChecking((ctx, value, args, kwargs) => {
+  meterInput(ctx, value);
   let precision: unknown;
   let method: unknown;
   if (args.length <= 2 && noKwargs(kwargs)) {
     precision = args.length > 0 ? args[0] : 0;
     method = args.length > 1 ? args[1] : 'common';
   } else [precision, method] = bind(ROUND_SIG, args, kwargs);
-  // Common case: a non-integral float rounded to an int number of digits.
-  if (
-    method === 'common' &&
-    typeof value === 'number' &&
-    !Number.isInteger(value) &&
-    typeof precision === 'number' &&
-    isInt(precision)
-  ) {
-    return float(pyRound(value, precision));
+  // Common case: a float (an integral one is a PyFloat) rounded to an int number of digits.
+  if (method === 'common' && typeof precision === 'number' && isInt(precision)) {
+    if (typeof value === 'number' && !Number.isInteger(value)) return float(pyRound(value, precision));
+    if (value instanceof PyFloat) return float(pyRound(value.value, precision));
   }
   if (method !== 'common' && method !== 'ceil' && method !== 'floor') {
     throw new TemplateRuntimeError('method must be common, ceil or floor');
@@ -625,6 +660,6 @@ seqFilters.round = (_ctx, value, args, kwargs) => {
   const scaled = isInt(value) && p >= 0 ? x * scale : x * scale;
   const r = (method === 'ceil' ? Math.ceil(scaled) : Math.floor(scaled)) || 0;
   return float(r / scale);
-};
+});
 
 export { PyFloat, softStr };

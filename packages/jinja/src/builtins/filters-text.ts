@@ -4,7 +4,8 @@
  */
 import { TemplateRuntimeError } from '../errors.js';
 import { formatValue, percentFormat, percentFormatArgs } from '../format.js';
-import type { FilterFn, Kwargs } from '../runtime/types.js';
+import { EMPTY_KWARGS } from '../runtime/state.js';
+import type { CallContext, FilterFn, Kwargs } from '../runtime/types.js';
 import {
   binaryOp,
   codePoints,
@@ -34,10 +35,12 @@ import {
   intArg,
   isSpaceChar,
   like,
+  meterInput,
   pyCapitalize,
   pyCenter,
   pyReplace,
   pyStrip,
+  selfChecking,
   softStr,
   splitlines,
   splitWhitespace,
@@ -45,24 +48,28 @@ import {
   toFloatPy,
 } from './common.js';
 import { INVALID_CHARREFS, LEGACY_ENTITIES, NAMED_ENTITIES } from './html-entities.js';
-import { bind, bindArgs, type Signature } from './params.js';
+import { bind, bindArgs, checkNoArgs, type Signature } from './params.js';
 import { jsonDumps, pformat } from './pretty.js';
 
 type Filters = Record<string, FilterFn>;
 
 export const textFilters: Filters = Object.create(null);
 
-textFilters.upper = (ctx, value) => {
+textFilters.upper = selfChecking((ctx, value, args, kwargs) => {
+  checkNoArgs('upper', args, kwargs);
+  meterInput(ctx, value);
   if (typeof value === 'string') return value.toUpperCase();
   const { s, markup } = softStr(value, ctx.budget);
   return like(markup, s.toUpperCase());
-};
+});
 
-textFilters.lower = (ctx, value) => {
+textFilters.lower = selfChecking((ctx, value, args, kwargs) => {
+  checkNoArgs('lower', args, kwargs);
+  meterInput(ctx, value);
   if (typeof value === 'string') return value.toLowerCase();
   const { s, markup } = softStr(value, ctx.budget);
   return like(markup, s.toLowerCase());
-};
+});
 
 textFilters.capitalize = (ctx, value) => {
   const { s, markup } = softStr(value, ctx.budget);
@@ -90,14 +97,15 @@ textFilters.center = (ctx, value, args, kwargs) => {
   return like(markup, pyCenter(s, w));
 };
 
-textFilters.trim = (ctx, value, args, kwargs) => {
+textFilters.trim = selfChecking((ctx, value, args, kwargs) => {
+  meterInput(ctx, value);
   const [chars] = bind({ name: 'do_trim', params: [['chars', null]] }, args, kwargs);
   const { s, markup } = softStr(value, ctx.budget);
   let c = chars === null || chars === undefined ? null : strArg(chars, 'strip arg');
   // Markup.strip escapes a plain-string argument (markupsafe wraps strip like replace).
   if (markup && c !== null && !(chars instanceof Markup)) c = markupEscape(c).value;
   return like(markup, pyStrip(s, c, true, true));
-};
+});
 
 textFilters.string = (ctx, value) => (value instanceof Markup ? value : toStr(value, ctx.budget));
 
@@ -128,7 +136,35 @@ const TRUNCATE_SIG: Signature = {
   ],
 };
 
-textFilters.truncate = (ctx, value, args, kwargs) => {
+/**
+ * `s|truncate(n)` / `s|truncate(n, killwords)` on a plain string, with an int n >= 3 and a bool
+ * killwords: end '...', leeway 5. Undefined when another case must take the general path.
+ */
+function truncatePlain(ctx: CallContext, value: string, args: unknown[]): string | undefined {
+  const n = args.length > 0 ? args[0] : 255;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 3) return undefined;
+  const kill = args.length > 1 ? args[1] : false;
+  if (typeof kill !== 'boolean' || args.length > 2) return undefined;
+  // Python lengths are code points; a string without surrogates has one unit per code point.
+  if (SURROGATE.test(value)) return undefined;
+  if (value.length <= n + 5) return value;
+  let kept = value.slice(0, n - 3);
+  if (!kill) {
+    const cut = kept.lastIndexOf(' ');
+    if (cut >= 0) kept = kept.slice(0, cut);
+  }
+  checkStr(ctx, kept.length + 3);
+  return `${kept}...`;
+}
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+textFilters.truncate = selfChecking((ctx, value, args, kwargs) => {
+  meterInput(ctx, value);
+  if (typeof value === 'string' && kwargs === EMPTY_KWARGS) {
+    const r = truncatePlain(ctx, value, args);
+    if (r !== undefined) return r;
+  }
   const [length, killwords, end, leeway] = bind(TRUNCATE_SIG, args, kwargs);
   // Mirrors Jinja2 step by step with Python operators, so odd argument types fail (or not) where
   // Python's do_truncate does: `len(end)`, the asserts, `len(s) <= length + leeway`, the slice.
@@ -154,7 +190,7 @@ textFilters.truncate = (ctx, value, args, kwargs) => {
   // Markup + str escapes the str (markupsafe); str + non-str is Python's TypeError.
   if (markup) return binaryOp('+', new Markup(kept), end, ctx.budget);
   return binaryOp('+', kept, end, ctx.budget);
-};
+});
 
 textFilters.replace = (ctx, value, args, kwargs) => {
   const [old, rep, count] = bind(
@@ -175,18 +211,21 @@ textFilters.replace = (ctx, value, args, kwargs) => {
   return pyReplace(ctx, subject, toStr(old), toStr(rep), n);
 };
 
-textFilters.format = (ctx, value, args, kwargs) => {
-  const fmt = value instanceof Markup || typeof value === 'string' ? value : toStr(value, ctx.budget);
-  for (const _ in kwargs) {
-    if (args.length > 0) {
-      throw new TemplateRuntimeError("can't handle positional and keyword arguments at the same time");
+textFilters.format = selfChecking((ctx, value, args, kwargs) => {
+  meterInput(ctx, value);
+  const fmt = typeof value === 'string' || value instanceof Markup ? value : toStr(value, ctx.budget);
+  if (kwargs !== EMPTY_KWARGS) {
+    for (const _ in kwargs) {
+      if (args.length > 0) {
+        throw new TemplateRuntimeError("can't handle positional and keyword arguments at the same time");
+      }
+      const params = makeDict(Object.keys(kwargs).map((k) => [k, kwargs[k]] as const));
+      return percentFormat(fmt, params, ctx.budget);
     }
-    const params = makeDict(Object.keys(kwargs).map((k) => [k, kwargs[k]] as const));
-    return percentFormat(fmt, params, ctx.budget);
   }
   // `value % args` with args a tuple: the argument list is used as is, no tuple is built.
   return percentFormatArgs(fmt, args, undefined, ctx.budget);
-};
+});
 
 textFilters.indent = (ctx, value, args, kwargs) => {
   const [width, first, blank] = bind(

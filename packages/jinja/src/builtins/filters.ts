@@ -2,8 +2,9 @@
  * The registry of every Jinja2 builtin filter. The implementations live in `filters-text.ts`
  * (strings, HTML, JSON) and `filters-seq.ts` (sequences, mappings, numbers).
  */
+import { EMPTY_KWARGS } from '../runtime/state.js';
 import type { FilterFn } from '../runtime/types.js';
-import { Markup, PyRange } from '../values.js';
+import { inputSize, selfChecked } from './common.js';
 import { seqFilters } from './filters-seq.js';
 import { noArgs, textFilters } from './filters-text.js';
 
@@ -36,20 +37,6 @@ const NO_ARGS = [
 /** Filters whose cost does not grow with the size of their input. */
 const CONSTANT_TIME = new Set(['first', 'length', 'count', 'default', 'd', 'attr', 'safe', 'items']);
 
-/**
- * Fuel proportional to the input: a filter walks its whole input, so `range(10**5)|sum` inside a
- * loop must cost like the loop it is. Strings are charged per 64 characters.
- */
-function inputSize(v: unknown): number {
-  if (typeof v === 'string') return v.length >> 6;
-  if (typeof v !== 'object' || v === null) return 0;
-  if (Array.isArray(v)) return v.length;
-  if (v instanceof Markup) return v.value.length >> 6;
-  if (v instanceof PyRange) return v.length;
-  if (v instanceof Map) return v.size;
-  return 0;
-}
-
 /** One wrapper per filter (they run on every `|filter`): arity check for no-argument filters, fuel. */
 function wrap(name: string, fn: FilterFn, noArguments: boolean, meter: boolean): FilterFn {
   if (!noArguments) {
@@ -62,13 +49,13 @@ function wrap(name: string, fn: FilterFn, noArguments: boolean, meter: boolean):
   if (!meter) {
     return (ctx, value, args, kwargs) => {
       if (args.length > 0) noArgs(name, args, kwargs);
-      for (const _ in kwargs) noArgs(name, args, kwargs);
+      if (kwargs !== EMPTY_KWARGS) for (const _ in kwargs) noArgs(name, args, kwargs);
       return fn(ctx, value, args, kwargs);
     };
   }
   return (ctx, value, args, kwargs) => {
     if (args.length > 0) noArgs(name, args, kwargs);
-    for (const _ in kwargs) noArgs(name, args, kwargs);
+    if (kwargs !== EMPTY_KWARGS) for (const _ in kwargs) noArgs(name, args, kwargs);
     const n = inputSize(value);
     if (n > 0) ctx.budget.spend(n);
     return fn(ctx, value, args, kwargs);
@@ -84,7 +71,7 @@ function build(): Record<string, FilterFn> {
     const f = all[name];
     const noArguments = noArgNames.has(name);
     const meter = !CONSTANT_TIME.has(name);
-    if (f && (noArguments || meter)) all[name] = wrap(name, f, noArguments, meter);
+    if (f && (noArguments || meter) && !selfChecked.has(f)) all[name] = wrap(name, f, noArguments, meter);
   }
   return all;
 }

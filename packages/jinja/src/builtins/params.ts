@@ -3,6 +3,7 @@
  * keywords fill them by name, defaults fill the rest. Errors read like CPython's.
  */
 import { TemplateRuntimeError } from '../errors.js';
+import { EMPTY_KWARGS } from '../runtime/state.js';
 import type { Kwargs } from '../runtime/types.js';
 
 /** A parameter: its name and, when optional, its default value. */
@@ -105,14 +106,14 @@ function frozenChain(o: object | null): boolean {
 
 /** True when no keyword arguments were passed (allocates nothing). */
 export function noKwargs(kwargs: Kwargs | undefined): boolean {
-  if (kwargs === undefined || kwargs === sealedEmpty) return true;
+  if (kwargs === EMPTY_KWARGS || kwargs === undefined || kwargs === sealedEmpty) return true;
   for (const _ in kwargs) return false;
   if (frozenChain(kwargs)) sealedEmpty = kwargs;
   return true;
 }
 
 function hasKeys(kwargs: Kwargs | undefined): boolean {
-  if (kwargs === undefined) return false;
+  if (kwargs === EMPTY_KWARGS || kwargs === undefined) return false;
   for (const _ in kwargs) return true;
   return false;
 }
@@ -131,4 +132,9 @@ export function bind(sig: Signature, args: readonly unknown[], kwargs: Kwargs | 
     return values;
   }
   return bindValues(sig, args, kwargs);
+}
+
+/** A no-argument filter's arity check: Python's TypeError for any argument or keyword. */
+export function checkNoArgs(name: string, args: readonly unknown[], kwargs: Kwargs): void {
+  if (args.length > 0 || !noKwargs(kwargs)) bindArgs({ name, params: [] }, args, kwargs);
 }
