@@ -982,25 +982,31 @@ export class Compiler {
     outer: Frame,
   ): (defScope: Scope, defTc: TemplateContext) => MacroCallable {
     const argNames = sig.args.map((a) => a.name);
-    const { frame, init } = this.inner(
-      bodyNodes,
-      outer,
-      false,
-      [...argNames, 'caller', 'varargs', 'kwargs'],
-      sig.defaults,
-    );
-    const nArgs = argNames.length;
-    const slots = frame.slots!;
-    const argSlots = argNames.map((a) => slotOf(slots, a));
-    const callerSlot = slotOf(slots, 'caller');
-    const varargsSlot = slotOf(slots, 'varargs');
-    const kwargsSlot = slotOf(slots, 'kwargs');
-    const firstDefault = nArgs - sig.defaults.length;
-    const defaults = sig.defaults.map((d) => this.expr(d, frame));
-    const body = this.stmts(bodyNodes, frame);
     const catchKwargs = referencesName(bodyNodes, 'kwargs');
     const catchVarargs = referencesName(bodyNodes, 'varargs');
     const usesCaller = referencesName(bodyNodes, 'caller');
+    // The special names get a slot only when something can read them (a macro call then allocates
+    // fewer slots); a computed default might, so then all of them do.
+    const computedDefaults = sig.defaults.some((d) => d.kind !== 'Const');
+    const specials = (
+      [
+        ['caller', usesCaller],
+        ['varargs', catchVarargs],
+        ['kwargs', catchKwargs],
+      ] as const
+    )
+      .filter(([, used]) => used || computedDefaults)
+      .map(([n]) => n);
+    const { frame, init } = this.inner(bodyNodes, outer, false, [...argNames, ...specials], sig.defaults);
+    const nArgs = argNames.length;
+    const slots = frame.slots!;
+    const argSlots = argNames.map((a) => slotOf(slots, a));
+    const callerSlot = slots.indexOf('caller');
+    const varargsSlot = slots.indexOf('varargs');
+    const kwargsSlot = slots.indexOf('kwargs');
+    const firstDefault = nArgs - sig.defaults.length;
+    const defaults = sig.defaults.map((d) => this.expr(d, frame));
+    const body = this.stmts(bodyNodes, frame);
     const explicitCaller = argNames.includes('caller');
     const callerIndex = argNames.indexOf('caller');
     if (callerIndex >= 0 && callerIndex < firstDefault) {
