@@ -82,7 +82,7 @@ import {
   Undefined,
   unaryOp,
 } from './values.js';
-import { hasStores, referencesName } from './walk.js';
+import { capturesScope, hasStores, referencesName } from './walk.js';
 
 interface Frame {
   /** Inside an `if` test/body or an inline if: unknown filters/tests fail at run time only. */
@@ -1086,6 +1086,9 @@ export class Compiler {
       }
     };
     const [s0, s1, s2] = argSlots as [number, number, number];
+    const reusable = !capturesScope(bodyNodes) && !capturesScope(sig.defaults);
+    /** Slots the body assigns itself (cleared when a scope is reused: unassigned reads fall through). */
+    const localSlots = slots.map((_, i) => i).filter((i) => !argSlots.includes(i));
     return (defScope, defTc) => {
       const invoke = (ctx: CallContext, args: unknown[], kwargsIn: Kwargs): unknown => {
         const rt = ctx as RenderState;
@@ -1102,18 +1105,28 @@ export class Compiler {
         return runMacroBody(rt, body, scope, defTc);
       };
       // Most macro calls: a few positional arguments, no caller/varargs/kwargs, no unassigned names.
+      // When nothing in the body can keep its scope alive, a finished call's scope is reused by
+      // the next call (one allocation per macro per render instead of one per call).
+      let spare: Scope | null = null;
       const fast: MacroFastCall | null =
         simple && init === null && nArgs <= 3
           ? (ctx, n, a0, a1, a2) => {
               if (n > nArgs) return invoke(ctx, [a0, a1, a2].slice(0, n), EMPTY_KWARGS);
               const rt = ctx as RenderState;
-              const scope = frameScope(defScope, frame);
+              let scope = spare;
+              if (scope === null) scope = frameScope(defScope, frame);
+              else {
+                spare = null;
+                for (let i = 0; i < localSlots.length; i++) scope.a[localSlots[i]!] = undefined;
+              }
               const a = scope.a;
               if (n > 0) a[s0] = a0 === undefined ? null : a0;
               if (n > 1) a[s1] = a1 === undefined ? null : a1;
               if (n > 2) a[s2] = a2 === undefined ? null : a2;
               if (n < nArgs) bindMissing(rt, scope, n);
-              return runMacroBody(rt, body, scope, defTc);
+              const out = runMacroBody(rt, body, scope, defTc);
+              if (reusable) spare = scope;
+              return out;
             }
           : null;
       return new MacroCallable(name, invoke, argNames, catchKwargs, catchVarargs, usesCaller, fast);

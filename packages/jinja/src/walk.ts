@@ -151,3 +151,32 @@ export function hasStores(nodes: readonly Stmt[]): boolean {
   }
   return false;
 }
+
+/**
+ * Whether running `nodes` can leave something behind that still refers to the scope they ran in
+ * after they finish: a macro or call-block caller (closes over it), a recursive loop (its `loop`
+ * callable does), or another template (include/import/extends/blocks, which may do any of these).
+ */
+export function capturesScope(nodes: readonly AnyNode[]): boolean {
+  const stack: AnyNode[] = [...nodes];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    switch (n.kind) {
+      case 'Macro':
+      case 'CallBlock':
+      case 'Include':
+      case 'Import':
+      case 'FromImport':
+      case 'Extends':
+      case 'Block':
+        return true;
+      case 'For':
+        if (n.recursive) return true;
+        break;
+      default:
+        break;
+    }
+    stack.push(...children(n));
+  }
+  return false;
+}
