@@ -5,6 +5,7 @@
  * only re-created per iteration when the body assigns variables.
  */
 import { Namespace } from './builtins/globals.js';
+import { builtinTests } from './builtins/tests.js';
 import { LimitError, TemplateRuntimeError, TemplateSyntaxError } from './errors.js';
 import { analyzeFrame } from './frames.js';
 import type {
@@ -726,7 +727,9 @@ export class Compiler {
           locs.push(p);
         }
       } else {
-        parts.push(this.expr(p, frame));
+        parts.push(
+          p.kind === 'CondExpr' && p.expr2 === null ? this.printedCondExpr(p, frame) : this.expr(p, frame),
+        );
         locs.push(p);
       }
     }
@@ -829,6 +832,18 @@ export class Compiler {
         throw locateError(e, loc.line, loc.column, name);
       }
     };
+  }
+
+  /**
+   * `{{ a if b }}`: when `b` is false Jinja2 prints an Undefined, which is '' unless undefined is
+   * strict; the '' is produced directly instead of an Undefined to print.
+   */
+  private printedCondExpr(node: ExprOf<'CondExpr'>, frame: Frame): ExprFn {
+    if (this.env.strict) return this.expr(node, frame);
+    const soft: Frame = { ...frame, soft: true };
+    const test = this.expr(node.test, soft);
+    const e1 = this.expr(node.expr1, soft);
+    return (rt, s) => (truthy(test(rt, s)) ? e1(rt, s) : '');
   }
 
   private ifStmt(node: StmtOf<'If'>, frame: Frame): StmtFn {
@@ -1910,6 +1925,17 @@ export class Compiler {
       known !== undefined && node.kwargs.length === 0 && node.dynArgs === null && node.dynKwargs === null;
     const consts = plain ? constArgs(node.args) : null;
     const pos = plain && consts === null ? this.positional(node, frame) : null;
+    if (known !== undefined && known === builtinTests[name] && consts === EMPTY_ARGS) {
+      // The identity tests prompts use most (`x is none`, `x is defined`), without a call.
+      if (name === 'none') {
+        return (rt, s) => {
+          const v = value(rt, s);
+          return v === null || v === undefined;
+        };
+      }
+      if (name === 'defined') return (rt, s) => !(value(rt, s) instanceof Undefined);
+      if (name === 'undefined') return (rt, s) => value(rt, s) instanceof Undefined;
+    }
     if (known !== undefined && consts !== null) {
       return (rt, s) => known(rt, value(rt, s), consts, EMPTY_KWARGS);
     }
