@@ -1470,6 +1470,33 @@ export class Compiler {
         if (ae === false) {
           // Constant parts are printed once, at compile time.
           const texts = node.nodes.map((x) => (x.kind === 'Const' ? toStr(x.value) : null));
+          const [t0, t1, t2] = texts;
+          const [f0, f1] = parts as [ExprFn, ExprFn];
+          // The common shapes `'a' ~ x ~ 'b'`, `'a' ~ x` and `x ~ 'b'`: one computed part, no loop.
+          if (n === 3 && t0 != null && t1 === null && t2 != null) {
+            return (rt, s) => {
+              const v = f1(rt, s);
+              const out = t0 + (typeof v === 'string' ? v : outPlain(rt, v)) + t2;
+              rt.budget.checkString(out.length);
+              return out;
+            };
+          }
+          if (n === 2 && t0 != null && t1 === null) {
+            return (rt, s) => {
+              const v = f1(rt, s);
+              const out = t0 + (typeof v === 'string' ? v : outPlain(rt, v));
+              rt.budget.checkString(out.length);
+              return out;
+            };
+          }
+          if (n === 2 && t0 === null && t1 != null) {
+            return (rt, s) => {
+              const v = f0(rt, s);
+              const out = (typeof v === 'string' ? v : outPlain(rt, v)) + t1;
+              rt.budget.checkString(out.length);
+              return out;
+            };
+          }
           return (rt, s) => {
             let out = '';
             for (let i = 0; i < n; i++) {
