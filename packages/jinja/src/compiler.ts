@@ -4,6 +4,8 @@
  * pre-joined, `loop` objects are only created for loops whose body mentions `loop`, and scopes are
  * only re-created per iteration when the body assigns variables.
  */
+import { builtinFilters } from './builtins/filters.js';
+import { selectThenFirst } from './builtins/filters-seq.js';
 import { Namespace } from './builtins/globals.js';
 import { builtinTests } from './builtins/tests.js';
 import { LimitError, TemplateRuntimeError, TemplateSyntaxError } from './errors.js';
@@ -1694,6 +1696,8 @@ export class Compiler {
       }
       case 'Filter': {
         if (node.node === null) return this.fail('filter without a value', node);
+        const fused = this.selectThenFirst(node, frame);
+        if (fused !== null) return fused;
         const value = this.expr(node.node, frame);
         const known: FilterFn | undefined = this.env.filters[node.name];
         if (known !== undefined && !(node.node.kind === 'Filter' && this.isValueless(node.node))) {
@@ -1937,6 +1941,37 @@ export class Compiler {
   }
 
   /** Whether a filter chain bottoms out in a value-less filter (a filter block's). */
+  /**
+   * `seq|selectattr(…)|first` (or select/reject/rejectattr) with the builtin filters: one pass that
+   * stops at the first match, like Jinja2's lazy generators, instead of filtering the whole list.
+   */
+  private selectThenFirst(node: ExprOf<'Filter'>, frame: Frame): ExprFn | null {
+    const inner = node.node;
+    if (
+      node.name !== 'first' ||
+      this.env.filters.first !== builtinFilters.first ||
+      node.args.length > 0 ||
+      node.kwargs.length > 0 ||
+      node.dynArgs !== null ||
+      node.dynKwargs !== null ||
+      inner === null ||
+      inner.kind !== 'Filter' ||
+      inner.node === null ||
+      this.env.filters[inner.name] !== builtinFilters[inner.name]
+    ) {
+      return null;
+    }
+    const scan = selectThenFirst[inner.name];
+    if (scan === undefined) return null;
+    const value = this.expr(inner.node, frame);
+    const { args, kwargs } = this.callArgs(inner, frame, true);
+    return (rt, s) => {
+      const v = value(rt, s);
+      rt.budget.spend(2);
+      return scan(rt, v, args(rt, s), kwargs(rt, s));
+    };
+  }
+
   private isValueless(node: ExprOf<'Filter'>): boolean {
     let cur: Expr | null = node;
     while (cur !== null && cur.kind === 'Filter') cur = cur.node;

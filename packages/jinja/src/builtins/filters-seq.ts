@@ -115,7 +115,7 @@ seqFilters.first = selfChecking((ctx, value, args, kwargs) => {
   if (Array.isArray(value)) {
     if (value.length > 0) return value[0];
   } else for (const item of iterate(value)) return item;
-  return ctx.makeUndefined(undefined, 'No first item, sequence was empty.');
+  return noFirstItem(ctx);
 });
 
 seqFilters.last = (ctx, value) => {
@@ -506,10 +506,16 @@ function argsFrom(args: readonly unknown[], from: number): unknown[] {
   return out;
 }
 
-function selectOrReject(keep: boolean, lookupAttr: boolean): FilterFn {
+/**
+ * select/reject/selectattr/rejectattr: the items passing (or, `keep` false, failing) the test.
+ * `firstOnly` stops at the first such item and returns it (or an Undefined), which is what
+ * `…|selectattr(…)|first` does in Jinja2, where select returns a lazy generator: later items are
+ * never looked at, so they cannot raise either.
+ */
+function selectOrReject(keep: boolean, lookupAttr: boolean, firstOnly: boolean): FilterFn {
   return selfChecking((ctx, value, args, kwargs) => {
     meterInput(ctx, value);
-    if (!truthy(value)) return [];
+    if (!truthy(value)) return firstOnly ? noFirstItem(ctx) : [];
     let trans: ((x: unknown) => unknown) | undefined;
     // `selectattr('name', …)` on dicts: one Map.get per item (envGetItem does the rest).
     let key: string | undefined;
@@ -536,21 +542,43 @@ function selectOrReject(keep: boolean, lookupAttr: boolean): FilterFn {
           if (x === undefined) x = envGetItem(ctx, item, key);
         } else if (trans !== undefined) x = trans(item);
         const ok = fn ? fn(ctx, x, rest, kwargs) : ctx.callTest(name, x, rest, kwargs);
-        if (ok === keep) out.push(item);
+        if (ok === keep) {
+          if (firstOnly) return item;
+          out.push(item);
+        }
       }
-      return out;
+      return firstOnly ? noFirstItem(ctx) : out;
     }
     for (const item of items) {
-      if (truthy(trans === undefined ? item : trans(item)) === keep) out.push(item);
+      if (truthy(trans === undefined ? item : trans(item)) === keep) {
+        if (firstOnly) return item;
+        out.push(item);
+      }
     }
-    return out;
+    return firstOnly ? noFirstItem(ctx) : out;
   });
 }
+
+function noFirstItem(ctx: CallContext): unknown {
+  return ctx.makeUndefined(undefined, 'No first item, sequence was empty.');
+}
+
 const EMPTY: unknown[] = Object.freeze([]) as unknown as unknown[];
-seqFilters.select = selectOrReject(true, false);
-seqFilters.reject = selectOrReject(false, false);
-seqFilters.selectattr = selectOrReject(true, true);
-seqFilters.rejectattr = selectOrReject(false, true);
+seqFilters.select = selectOrReject(true, false, false);
+seqFilters.reject = selectOrReject(false, false, false);
+seqFilters.selectattr = selectOrReject(true, true, false);
+seqFilters.rejectattr = selectOrReject(false, true, false);
+
+/**
+ * `x|select…(…)|first` in one pass that stops at the first match, keyed by the select filter's
+ * name; the compiler uses it when both filters are the builtins.
+ */
+export const selectThenFirst: Readonly<Record<string, FilterFn>> = Object.freeze({
+  select: selectOrReject(true, false, true),
+  reject: selectOrReject(false, false, true),
+  selectattr: selectOrReject(true, true, true),
+  rejectattr: selectOrReject(false, true, true),
+});
 
 // ---------------------------------------------------------------------------------------------
 // Numbers
