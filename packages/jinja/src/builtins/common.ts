@@ -313,8 +313,12 @@ export function makeMultiAttrGetter(
   attribute: unknown,
   postprocess?: (v: unknown) => unknown,
 ): (item: unknown) => unknown[] {
-  const specs = typeof attribute === 'string' ? attribute.split(',') : [attribute];
+  const specs = typeof attribute === 'string' && attribute.includes(',') ? attribute.split(',') : [attribute];
   const getters = specs.map((a) => makeAttrGetter(ctx, a, postprocess));
+  if (getters.length === 1) {
+    const g = getters[0]!;
+    return (item) => [g(item)];
+  }
   return (item) => getters.map((g) => g(item));
 }
 

@@ -77,11 +77,62 @@ function sortBy<T>(ctx: CallContext, items: T[], key: (x: T) => unknown, reverse
   const cmp = fast ?? pyCompare;
   const order = new Array<number>(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  // Array#sort is stable, so sorting indices keeps Python's order for equal keys.
-  order.sort((a, b) => (reverse ? cmp(keys[b], keys[a]) : cmp(keys[a], keys[b])));
+  if (n < 64) {
+    // CPython's own algorithm for short lists (Array#sort costs ~100 ns even for three items), so
+    // the same pairs are compared in the same order and an incomparable pair raises the same error.
+    const lt = fast
+      ? (a: unknown, b: unknown): boolean => fast(a, b) < 0
+      : (a: unknown, b: unknown): boolean => compare('<', a, b);
+    // Python sorts with reverse=True by reversing, sorting stably and reversing back.
+    if (reverse) order.reverse();
+    shortListSort(order, keys, lt);
+    if (reverse) order.reverse();
+  } else {
+    // Array#sort is stable, so sorting indices keeps Python's order for equal keys.
+    order.sort((a, b) => (reverse ? cmp(keys[b], keys[a]) : cmp(keys[a], keys[b])));
+  }
   const out = new Array<T>(n);
   for (let i = 0; i < n; i++) out[i] = items[order[i] as number] as T;
   return out;
+}
+
+/**
+ * CPython's `list.sort` for fewer than 64 items (listobject.c, 3.11: `count_run`, then
+ * `binarysort`), on the index array `order` of `keys`, with `lt` as Python's `<`.
+ */
+function shortListSort(
+  order: number[],
+  keys: readonly unknown[],
+  lt: (a: unknown, b: unknown) => boolean,
+): void {
+  const n = order.length;
+  if (n < 2) return;
+  // count_run: the longest ascending (non-descending) or strictly descending prefix.
+  let run = 2;
+  if (lt(keys[order[1]!], keys[order[0]!])) {
+    while (run < n && lt(keys[order[run]!], keys[order[run - 1]!])) run++;
+    for (let i = 0, j = run - 1; i < j; i++, j--) {
+      const t = order[i]!;
+      order[i] = order[j]!;
+      order[j] = t;
+    }
+  } else {
+    while (run < n && !lt(keys[order[run]!], keys[order[run - 1]!])) run++;
+  }
+  // binarysort: insert the rest one by one after the last equal key (stable).
+  for (let start = run; start < n; start++) {
+    const pivot = order[start]!;
+    const pk = keys[pivot];
+    let l = 0;
+    let r = start;
+    while (l < r) {
+      const p = l + ((r - l) >> 1);
+      if (lt(pk, keys[order[p]!])) r = p;
+      else l = p + 1;
+    }
+    for (let p = start; p > l; p--) order[p] = order[p - 1]!;
+    order[l] = pivot;
+  }
 }
 
 /**
