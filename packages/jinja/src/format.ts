@@ -279,13 +279,29 @@ function group(intDigits: string, sep: string, every: number): string {
 /** Applies `,`/`_` grouping to the integer part of a formatted number body. */
 function groupBody(body: string, sep: string, every: number): string {
   // Only hex bodies (grouped every 4) may contain letters; '1e+16' must not read as hex '1e'.
-  const m = (every === 4 ? /^([0-9a-fA-F]+)(.*)$/ : /^([0-9]+)(.*)$/).exec(body);
-  if (!m) return body;
-  return group(m[1] ?? '', sep, every) + (m[2] ?? '');
+  let end = 0;
+  while (end < body.length && isGroupDigit(body.charCodeAt(end), every === 4)) end++;
+  if (end === 0) return body;
+  return group(body.slice(0, end), sep, every) + body.slice(end);
+}
+
+function isGroupDigit(c: number, hex: boolean): boolean {
+  if (c >= 48 && c <= 57) return true; // 0-9
+  return hex && ((c >= 97 && c <= 102) || (c >= 65 && c <= 70)); // a-f, A-F
+}
+
+/** Length in Python characters (code points); the UTF-16 length when there are no surrogates. */
+function pyLength(s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdfff) return [...s].length;
+  }
+  return s.length;
 }
 
 function pad(s: string, width: number, fill: string, align: string, budget?: Budget): string {
-  const len = [...s].length;
+  if (width <= 0) return s;
+  const len = pyLength(s);
   if (width <= len) return s;
   budget?.checkString(width);
   const n = width - len;
@@ -362,7 +378,7 @@ function finishNumber(prefix: string, body: string, sp: Spec, budget?: Budget): 
     if (grouped !== undefined) return prefix + grouped;
   }
   if (align === '=') {
-    const total = prefix.length + [...body].length;
+    const total = prefix.length + pyLength(body);
     if (sp.width > total) {
       budget?.checkString(sp.width);
       return prefix + fill.repeat(sp.width - total) + body;
@@ -475,9 +491,11 @@ function resolveField(
   auto: { next: number; mode: 'none' | 'auto' | 'manual' },
   lookups: FieldLookups | undefined,
 ): unknown {
-  const m = /^([^.[]*)(.*)$/s.exec(field);
-  const head = m?.[1] ?? '';
-  let rest = m?.[2] ?? '';
+  // `{}` and `{0}` (most fields) need no parsing; otherwise split the head from `.attr`/`[key]`.
+  let cut = 0;
+  while (cut < field.length && field[cut] !== '.' && field[cut] !== '[') cut++;
+  const head = cut === field.length ? field : field.slice(0, cut);
+  let rest = cut === field.length ? '' : field.slice(cut);
   let value: unknown;
   if (head === '') {
     if (auto.mode === 'manual') {
