@@ -207,6 +207,18 @@ export function attrGetter(name: string): AttrGetter {
       const v = obj.attr(rt, name);
       return v === MISSING ? missingAttr(rt, obj, name) : v;
     }
+    if (typeof obj === 'object' && obj !== null) {
+      // A host plain object (JSON data): its own enumerable data property, as getAttribute reads
+      // it, without repeating the name checks this getter already made.
+      const proto = Object.getPrototypeOf(obj);
+      if (proto === Object.prototype || proto === null) {
+        const d = Object.getOwnPropertyDescriptor(obj, name);
+        if (d !== undefined && d.enumerable === true && 'value' in d) {
+          const v: unknown = d.value;
+          return v === undefined || typeof v === 'function' || typeof v === 'symbol' ? fromHost(v) : v;
+        }
+      }
+    }
     return getAttribute(rt, obj, name);
   };
 }
