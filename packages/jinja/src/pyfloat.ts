@@ -42,6 +42,8 @@ export function floatRepr(n: number): string {
  * that length mapping to a (DBL_DIG), so it is exactly the repr's digits; q has no trailing zero
  * (else k - 1 would have worked).
  */
+const ZEROS: readonly string[] = Array.from({ length: 20 }, (_, i) => '0'.repeat(i));
+
 function shortFixed(a: number): string | undefined {
   let p = 10;
   for (let k = 1; k <= 19; k++) {
@@ -49,10 +51,10 @@ function shortFixed(a: number): string | undefined {
     if (!(y < 1e15)) return undefined;
     const q = Math.round(y);
     if (q / p === a) {
-      const s = String(q);
-      const cut = s.length - k;
-      if (cut > 0) return `${s.slice(0, cut)}.${s.slice(cut)}`;
-      return `0.${cut < 0 ? '0'.repeat(-cut) : ''}${s}`;
+      // Integer and fraction digits by exact integer arithmetic (q < 2^50), no substring copies.
+      const ip = Math.floor(q / p);
+      const fs = String(q - ip * p);
+      return `${ip}.${fs.length < k ? ZEROS[k - fs.length] + fs : fs}`;
     }
     p *= 10;
   }
