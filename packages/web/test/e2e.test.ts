@@ -434,6 +434,12 @@ describe.skipIf(!haveChromium)('Prompt Manager in the browser', () => {
     const editor = await ctx2.newPage();
     await editor.goto(`${base}/prompts?token=${editorKey}`);
     await editor.getByRole('button', { name: 'New prompt' }).waitFor();
+    // The toolbar renders before the list's first page arrives: wait for a row, then count.
+    await editor
+      .getByRole('row')
+      .filter({ hasText: 'Bulk prompt 01' })
+      .getByRole('button', { name: 'Duplicate' })
+      .waitFor();
     expect(await editor.getByRole('button', { name: 'Duplicate' }).count()).toBe(10);
     expect(await editor.getByRole('button', { name: 'Delete' }).count()).toBe(0);
     await ctx2.close();
