@@ -22,6 +22,7 @@ import {
   escape as markupEscape,
   PyRange,
   repr,
+  strLen,
   toNumber,
   toStr,
   typeName,
@@ -290,18 +291,9 @@ function isGroupDigit(c: number, hex: boolean): boolean {
   return hex && ((c >= 97 && c <= 102) || (c >= 65 && c <= 70)); // a-f, A-F
 }
 
-/** Length in Python characters (code points); the UTF-16 length when there are no surrogates. */
-function pyLength(s: string): number {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdfff) return [...s].length;
-  }
-  return s.length;
-}
-
 function pad(s: string, width: number, fill: string, align: string, budget?: Budget): string {
   if (width <= 0) return s;
-  const len = pyLength(s);
+  const len = strLen(s);
   if (width <= len) return s;
   budget?.checkString(width);
   const n = width - len;
@@ -378,7 +370,7 @@ function finishNumber(prefix: string, body: string, sp: Spec, budget?: Budget): 
     if (grouped !== undefined) return prefix + grouped;
   }
   if (align === '=') {
-    const total = prefix.length + pyLength(body);
+    const total = prefix.length + strLen(body);
     if (sp.width > total) {
       budget?.checkString(sp.width);
       return prefix + fill.repeat(sp.width - total) + body;
