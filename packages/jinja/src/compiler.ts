@@ -35,7 +35,6 @@ import {
 import {
   type CompiledTemplate,
   contextScope,
-  EMPTY_KWARGS,
   type EngineEnv,
   type ExprFn,
   locateError,
@@ -44,12 +43,11 @@ import {
   type RenderState,
   Scope,
   type StmtFn,
-  sharedKwargs,
   type TemplateContext,
   visibleNames,
 } from './runtime/state.js';
 import type { CallContext, FilterFn, Kwargs, TestFn } from './runtime/types.js';
-import { Callable } from './runtime/types.js';
+import { Callable, EMPTY_KWARGS, sharedKwargs } from './runtime/types.js';
 import {
   type AttrGetter,
   attrGetter,

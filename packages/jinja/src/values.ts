@@ -379,6 +379,11 @@ export function truthy(v: unknown): boolean {
 
 const SURROGATE = /[\uD800-\uDFFF]/;
 
+/** Whether a string has UTF-16 surrogates (else its code units are its Python characters). */
+export function hasSurrogates(s: string): boolean {
+  return SURROGATE.test(s);
+}
+
 /** A string's Python characters (code points): JS strings index UTF-16 units. */
 export function codePoints(s: string): string[] {
   return SURROGATE.test(s) ? Array.from(s) : s.split('');

@@ -11,6 +11,7 @@ import {
   codePoints,
   float,
   getItem,
+  hasSurrogates,
   isFloat,
   isIntLike,
   isList,
@@ -109,13 +110,11 @@ export function splitWhitespace(s: string, maxsplit = -1): string[] {
   return out;
 }
 
-const HAS_SURROGATE = /[\uD800-\uDFFF]/;
-
 /** Python `strip/lstrip/rstrip(chars)`; `chars` null/undefined means whitespace. */
 export function pyStrip(s: string, chars: string | null | undefined, left: boolean, right: boolean): string {
   let strip: (c: number) => boolean;
   if (chars === null || chars === undefined) strip = isPySpaceCode;
-  else if (!HAS_SURROGATE.test(chars) && !HAS_SURROGATE.test(s)) {
+  else if (!hasSurrogates(chars) && !hasSurrogates(s)) {
     const set = new Set<number>();
     for (let i = 0; i < chars.length; i++) set.add(chars.charCodeAt(i));
     strip = (c) => set.has(c);

@@ -13,6 +13,7 @@ import {
   DictView,
   equals,
   float,
+  hasSurrogates,
   isFloat,
   isInt,
   isIntLike,
@@ -143,7 +144,7 @@ function fastComparator(keys: unknown[]): ((a: unknown, b: unknown) => number) |
   if (keys.every((k) => typeof k === 'number' && !Number.isNaN(k))) {
     return (a, b) => (a as number) - (b as number);
   }
-  if (keys.every((k) => typeof k === 'string' && !/[\uD800-\uDFFF]/.test(k))) {
+  if (keys.every((k) => typeof k === 'string' && !hasSurrogates(k))) {
     return (a, b) => ((a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0);
   }
   return undefined;

@@ -4,13 +4,14 @@
  */
 import { TemplateRuntimeError } from '../errors.js';
 import { formatValue, percentFormat, percentFormatArgs } from '../format.js';
-import { EMPTY_KWARGS } from '../runtime/state.js';
-import type { CallContext, FilterFn, Kwargs } from '../runtime/types.js';
+import type { CallContext, FilterFn } from '../runtime/types.js';
+import { EMPTY_KWARGS } from '../runtime/types.js';
 import {
   binaryOp,
   codePoints,
   compare,
   escapeHtml,
+  hasSurrogates,
   isIntLike,
   isMapping,
   isNumeric,
@@ -48,7 +49,7 @@ import {
   toFloatPy,
 } from './common.js';
 import { INVALID_CHARREFS, LEGACY_ENTITIES, NAMED_ENTITIES } from './html-entities.js';
-import { bind, bindArgs, checkNoArgs, type Signature } from './params.js';
+import { bind, checkNoArgs, type Signature } from './params.js';
 import { jsonDumps, pformat } from './pretty.js';
 
 type Filters = Record<string, FilterFn>;
@@ -146,7 +147,7 @@ function truncatePlain(ctx: CallContext, value: string, args: unknown[]): string
   const kill = args.length > 1 ? args[1] : false;
   if (typeof kill !== 'boolean' || args.length > 2) return undefined;
   // Python lengths are code points; a string without surrogates has one unit per code point.
-  if (SURROGATE.test(value)) return undefined;
+  if (hasSurrogates(value)) return undefined;
   if (value.length <= n + 5) return value;
   let kept = value.slice(0, n - 3);
   if (!kill) {
@@ -156,8 +157,6 @@ function truncatePlain(ctx: CallContext, value: string, args: unknown[]): string
   checkStr(ctx, kept.length + 3);
   return `${kept}...`;
 }
-
-const SURROGATE = /[\uD800-\uDFFF]/;
 
 textFilters.truncate = selfChecking((ctx, value, args, kwargs) => {
   meterInput(ctx, value);
@@ -687,8 +686,3 @@ textFilters.tojson = (ctx, value, args, kwargs) => {
 };
 
 textFilters.pprint = (ctx, value) => pformat(value, ctx.budget);
-
-/** Unused-argument guard for filters that take none (Python would raise on extra args). */
-export function noArgs(name: string, args: unknown[], kwargs: Kwargs): void {
-  bindArgs({ name, params: [] }, args, kwargs);
-}

@@ -1,12 +1,8 @@
-/**
- * The registry of every Jinja2 builtin filter. The implementations live in `filters-text.ts`
- * (strings, HTML, JSON) and `filters-seq.ts` (sequences, mappings, numbers).
- */
-import { EMPTY_KWARGS } from '../runtime/state.js';
 import type { FilterFn } from '../runtime/types.js';
 import { inputSize, selfChecked } from './common.js';
 import { seqFilters } from './filters-seq.js';
-import { noArgs, textFilters } from './filters-text.js';
+import { textFilters } from './filters-text.js';
+import { checkNoArgs } from './params.js';
 
 /** Filters that take no arguments besides the value: extra arguments are a TypeError in Python. */
 const NO_ARGS = [
@@ -48,14 +44,12 @@ function wrap(name: string, fn: FilterFn, noArguments: boolean, meter: boolean):
   }
   if (!meter) {
     return (ctx, value, args, kwargs) => {
-      if (args.length > 0) noArgs(name, args, kwargs);
-      if (kwargs !== EMPTY_KWARGS) for (const _ in kwargs) noArgs(name, args, kwargs);
+      checkNoArgs(name, args, kwargs);
       return fn(ctx, value, args, kwargs);
     };
   }
   return (ctx, value, args, kwargs) => {
-    if (args.length > 0) noArgs(name, args, kwargs);
-    if (kwargs !== EMPTY_KWARGS) for (const _ in kwargs) noArgs(name, args, kwargs);
+    checkNoArgs(name, args, kwargs);
     const n = inputSize(value);
     if (n > 0) ctx.budget.spend(n);
     return fn(ctx, value, args, kwargs);

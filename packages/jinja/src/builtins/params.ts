@@ -3,8 +3,8 @@
  * keywords fill them by name, defaults fill the rest. Errors read like CPython's.
  */
 import { TemplateRuntimeError } from '../errors.js';
-import { EMPTY_KWARGS } from '../runtime/state.js';
 import type { Kwargs } from '../runtime/types.js';
+import { EMPTY_KWARGS } from '../runtime/types.js';
 
 /** A parameter: its name and, when optional, its default value. */
 export type Param = readonly [name: string] | readonly [name: string, defaultValue: unknown];

@@ -170,22 +170,6 @@ export interface EngineEnv {
   hasTemplate(name: string): boolean;
 }
 
-/**
- * A keyword-argument object the compiler builds once (no keywords, or all-constant keywords).
- * Like the scope variables: a fast-mode object inheriting only from an empty frozen null-prototype
- * object, so nothing is inherited and `Object.keys`/`for…in` on it stay cheap (an `Object.create(null)`
- * object is a dictionary-mode object in V8, where `Object.keys` costs ~4x more).
- */
-export function sharedKwargs(entries: readonly (readonly [string, unknown])[]): Kwargs {
-  const out = new KwargsObject() as Kwargs;
-  for (const [k, v] of entries) out[k] = v;
-  return Object.freeze(out);
-}
-const KwargsObject = function KwargsObject(this: object): void {} as unknown as new () => object;
-KwargsObject.prototype = Object.freeze(Object.create(null));
-
-export const EMPTY_KWARGS: Kwargs = sharedKwargs([]);
-
 export class RenderState implements CallContext {
   /** The buffer currently written to; captures swap it out and back. */
   out = '';
