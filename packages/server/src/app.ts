@@ -24,6 +24,7 @@ import type { LlmProvider } from './llm/types.js';
 import { PromptChangeBus } from './prompts/change-bus.js';
 import { promptRoutes } from './prompts/routes.js';
 import { PromptService } from './prompts/service.js';
+import { TemplatePool } from './rendering/pool.js';
 import { RenderService } from './rendering/service.js';
 import { SignalGenerator } from './signals/generate.js';
 import { signalRoutes } from './signals/routes.js';
@@ -53,6 +54,7 @@ export interface App {
     generator: SignalGenerator;
     rollup: RollupService;
     changes: PromptChangeBus;
+    templates: TemplatePool;
   };
 }
 
@@ -77,8 +79,9 @@ export async function buildApp({ config, database, webDist, llm }: AppOptions): 
   const rollup = new RollupService(database);
   await changes.start();
   const strategies = new StrategyService(database);
-  const prompts = new PromptService(database, changes);
-  const rendering = new RenderService(database, changes);
+  const templates = new TemplatePool(config.templates);
+  const prompts = new PromptService(database, changes, templates);
+  const rendering = new RenderService(database, changes, templates);
   const signals = new SignalService(database, config.breakevenEpsilon);
   const services = {
     auth: new AuthService(database, config.adminToken),
@@ -97,8 +100,12 @@ export async function buildApp({ config, database, webDist, llm }: AppOptions): 
     ),
     rollup,
     changes,
+    templates,
   };
-  app.addHook('onClose', () => changes.stop());
+  app.addHook('onClose', async () => {
+    await changes.stop();
+    await templates.close();
+  });
 
   await app.register(swagger, {
     openapi: {

@@ -12,6 +12,8 @@ export interface FieldError {
 }
 
 export class AppError extends Error {
+  /** Seconds a client should wait before retrying (sent as Retry-After). */
+  retryAfterSeconds: number | undefined;
   constructor(
     message: string,
     readonly status: number,
@@ -59,5 +61,13 @@ export class ForbiddenError extends AppError {
 export class UpstreamError extends AppError {
   constructor(message: string, extensions?: Record<string, unknown>) {
     super(message, 502, 'Bad Gateway', undefined, extensions);
+  }
+}
+
+/** We cannot serve this now (every template worker busy, shutting down); the client may retry. */
+export class ServiceUnavailableError extends AppError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message, 503, 'Service Unavailable');
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }

@@ -30,6 +30,17 @@ const envSchema = z.object({
     .transform(Number)
     .refine((n) => n <= 1, 'must be a number from 0 to 1')
     .default(0.05),
+  PROMPTLEDGER_TEMPLATE_WORKERS: z
+    .string()
+    .regex(/^[1-9]\d{0,2}$/, 'must be a whole number of worker threads from 1 to 999')
+    .transform(Number)
+    .optional(),
+  PROMPTLEDGER_TEMPLATE_TIMEOUT_MS: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of milliseconds from 50 to 60000')
+    .transform(Number)
+    .refine((n) => n >= 50 && n <= 60_000, 'must be a whole number of milliseconds from 50 to 60000')
+    .default(1000),
   PROMPTLEDGER_ROLLUP_CRON: z
     .string()
     .regex(/^(off|\S+( \S+){4})$/, 'must be a 5-field cron expression (UTC), e.g. "15 0 * * *", or off')
@@ -52,6 +63,8 @@ export interface Config {
   breakevenEpsilon: number;
   /** When the daily performance rollup runs (cron, UTC); null = never on a schedule. */
   rollupCron: string | null;
+  /** Template worker threads (default: one per core) and the hard deadline of one template task. */
+  templates: { workers: number | undefined; deadlineMs: number };
   /** Which LLM answers the signal pipeline (LLM_PROVIDER and friends; see llm/config.ts). */
   llm: LlmConfig;
 }
@@ -69,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     breakevenEpsilon: e.PROMPTLEDGER_BREAKEVEN_EPSILON,
     rollupCron: e.PROMPTLEDGER_ROLLUP_CRON === 'off' ? null : e.PROMPTLEDGER_ROLLUP_CRON,
+    templates: { workers: e.PROMPTLEDGER_TEMPLATE_WORKERS, deadlineMs: e.PROMPTLEDGER_TEMPLATE_TIMEOUT_MS },
     llm: loadLlmConfig(env),
   };
 }

@@ -26,13 +26,14 @@ export function paginate<T>(items: T[], total: number, page: number, pageSize: n
 
 /** The problem responses each kind of route can give, for the OpenAPI document. */
 export const problems = {
-  read: { 401: problemSchema, 403: problemSchema, 404: problemSchema },
+  read: { 401: problemSchema, 403: problemSchema, 404: problemSchema, 503: problemSchema },
   write: {
     401: problemSchema,
     403: problemSchema,
     404: problemSchema,
     409: problemSchema,
     422: problemSchema,
+    503: problemSchema,
   },
 };
 

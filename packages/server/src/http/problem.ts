@@ -78,8 +78,10 @@ export function registerProblemHandlers(
   spaFallback?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined,
 ): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    if (err instanceof AppError)
+    if (err instanceof AppError) {
+      if (err.retryAfterSeconds !== undefined) reply.header('Retry-After', String(err.retryAfterSeconds));
       return sendProblem(reply, request, err.status, err.message, err.errors, err.extensions);
+    }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const errors = err.validation.map((issue) => {
         const where = [err.validationContext, ...issue.instancePath.split('/')].filter(Boolean).join('.');

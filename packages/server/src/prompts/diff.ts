@@ -1,20 +1,9 @@
-import { createTwoFilesPatch } from 'diff';
 import type { ModelConfig } from '../db/schema.js';
 
 export interface ConfigChange {
   key: string;
   from?: unknown;
   to?: unknown;
-}
-
-/** Unified diff of two versions' content, labelled with the version numbers. */
-export function unifiedDiff(
-  from: { version: number; content: string },
-  to: { version: number; content: string },
-): string {
-  return createTwoFilesPatch(`v${from.version}`, `v${to.version}`, from.content, to.content, '', '', {
-    context: 3,
-  });
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, ilike, isNotNull, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, eq, ilike, inArray, isNotNull, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import { promptTemplates, promptTemplateVersions, type TemplateType, tradingSignals } from '../db/schema.js';
 import type { ListPromptsQuery } from './schema.js';
@@ -58,6 +58,37 @@ export function findByNameInScope(
     .from(promptTemplates)
     .where(and(live, eq(promptTemplates.name, name), inScope(strategyId)))
     .then((r) => r[0]);
+}
+
+/** A stored template another template may include, extend or import, as the renderer needs it. */
+export interface LibraryRow {
+  id: number;
+  version: number;
+  name: string;
+  strategy_id: number | null;
+  template_content: string;
+}
+
+/**
+ * The live prompts with any of these names in a strategy's scope or the global scope (one query
+ * for a whole level of includes); the caller prefers the strategy's own.
+ */
+export function findLibraryByNames(db: Db, names: string[], strategyId: number | null): Promise<LibraryRow[]> {
+  if (names.length === 0) return Promise.resolve([]);
+  const scope =
+    strategyId === null
+      ? isNull(promptTemplates.strategy_id)
+      : or(isNull(promptTemplates.strategy_id), eq(promptTemplates.strategy_id, strategyId));
+  return db
+    .select({
+      id: promptTemplates.id,
+      version: promptTemplates.version,
+      name: promptTemplates.name,
+      strategy_id: promptTemplates.strategy_id,
+      template_content: promptTemplates.template_content,
+    })
+    .from(promptTemplates)
+    .where(and(live, inArray(promptTemplates.name, names), scope));
 }
 
 function escapeLike(s: string): string {

@@ -147,7 +147,7 @@ export const promptRoutes =
         const b = request.body;
         return b.prompt_id !== undefined
           ? rendering.renderPrompt(b.prompt_id, b.version, b.context, b.strict)
-          : rendering.renderContent(b.template_content ?? '', b.context, b.strict);
+          : rendering.renderContent(b.template_content ?? '', b.context, b.strict, b.strategy_id ?? null);
       },
     );
     // 3. create

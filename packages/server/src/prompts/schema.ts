@@ -137,6 +137,15 @@ export const renderBody = z
     version: z.number().int().positive().optional(),
     context: z.record(z.string(), z.unknown()).default({}),
     strict: z.boolean().optional().describe('Treat undefined variables as errors.'),
+    strategy_id: z
+      .number()
+      .int()
+      .positive()
+      .nullable()
+      .optional()
+      .describe(
+        "With template_content: the scope its include/extends/import names resolve in (the strategy's own prompts first, then global ones), as for a stored prompt of that strategy.",
+      ),
   })
   .refine((b) => (b.template_content === undefined) !== (b.prompt_id === undefined), {
     message: 'give either template_content or prompt_id (not both)',
@@ -145,6 +154,10 @@ export const renderBody = z
   .refine((b) => b.version === undefined || b.prompt_id !== undefined, {
     message: 'version needs prompt_id',
     path: ['version'],
+  })
+  .refine((b) => b.strategy_id === undefined || b.strategy_id === null || b.template_content !== undefined, {
+    message: "strategy_id goes with template_content (a stored prompt's scope is its own)",
+    path: ['strategy_id'],
   });
 export type RenderInput = z.infer<typeof renderBody>;
 export const renderResult = z.object({
@@ -168,7 +181,11 @@ export const diffResult = z.object({
   template_id: z.number().int(),
   from: z.number().int(),
   to: z.number().int(),
-  unified_diff: z.string(),
+  unified_diff: z
+    .string()
+    .nullable()
+    .describe('null when the versions are too different to diff within the budget (see too_different)'),
+  too_different: z.string().optional().describe('why no unified diff was computed'),
   model_config_changes: z.array(
     z.object({ key: z.string(), from: z.unknown().optional(), to: z.unknown().optional() }),
   ),

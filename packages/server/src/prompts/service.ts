@@ -6,8 +6,8 @@ import type { ModelConfig, TemplateType } from '../db/schema.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { paginate } from '../http/common.js';
 import { findStrategy } from '../strategies/repository.js';
-import type { PromptChangeBus } from './change-bus.js';
-import { modelConfigChanges, sameModelConfig, unifiedDiff } from './diff.js';
+import type { PromptChange, PromptChangeBus } from './change-bus.js';
+import { modelConfigChanges, sameModelConfig } from './diff.js';
 import * as repo from './repository.js';
 import type {
   CreatePromptInput,
@@ -16,6 +16,7 @@ import type {
   UpdatePromptInput,
   VersionView,
 } from './schema.js';
+import type { TemplatePool } from '../rendering/pool.js';
 import { checkTemplate } from './template-check.js';
 import { exportPrompts, importPrompts } from './transfer.js';
 import type { ExportDocument } from './transfer-schema.js';
@@ -65,8 +66,13 @@ function conflictFrom(err: unknown, input: { name?: string }): never {
  * Creates a prompt with its version-1 row and audit event, inside the caller's transaction.
  * Shared by the API and the seed, so both store prompts the same way.
  */
-export async function createPromptIn(tx: Db, actor: Actor, input: NewPrompt): Promise<repo.PromptRow> {
-  const variables = checkTemplate(input.template_content);
+export async function createPromptIn(
+  tx: Db,
+  actor: Actor,
+  input: NewPrompt,
+  /** What `checkTemplate` found the template reads (checked before the transaction). */
+  variables: string[],
+): Promise<repo.PromptRow> {
   const strategyId = input.strategy_id ?? null;
   const prompt = await repo.insertPrompt(tx, {
     name: input.name,
@@ -117,6 +123,7 @@ export class PromptService {
   constructor(
     private readonly database: Database,
     private readonly changes: PromptChangeBus,
+    private readonly templates: TemplatePool,
   ) {
     changes.subscribe(() => {
       this.pages.clear();
@@ -124,13 +131,13 @@ export class PromptService {
     });
   }
 
-  private async write<T>(promptIdOf: (result: T) => number, work: (tx: Db) => Promise<T>): Promise<T> {
+  private async write<T>(changeOf: (result: T) => PromptChange, work: (tx: Db) => Promise<T>): Promise<T> {
     const result = await this.database.db.transaction(async (tx) => {
       const r = await work(tx);
-      await this.changes.announce(tx, promptIdOf(r));
+      await this.changes.announce(tx, changeOf(r));
       return r;
     });
-    this.changes.publish(promptIdOf(result));
+    this.changes.publish(changeOf(result));
     return result;
   }
 
@@ -227,9 +234,10 @@ export class PromptService {
   }
 
   async create(actor: Actor, input: CreatePromptInput): Promise<PromptView> {
+    const variables = await checkTemplate(this.templates, input.template_content);
     try {
       const row = await this.write(
-        (r: repo.PromptRow) => r.id,
+        (r: repo.PromptRow) => ({ id: r.id, names: [r.name] }),
         async (tx) => {
           await this.requireStrategy(tx, input.strategy_id);
           const slot = {
@@ -239,7 +247,7 @@ export class PromptService {
           };
           if (input.is_active) await this.claimSlot(tx, actor, slot, undefined, input.take_over_slot);
           const { take_over_slot: _t, ...fields } = input;
-          return createPromptIn(tx, actor, fields);
+          return createPromptIn(tx, actor, fields, variables);
         },
       );
       return view(row);
@@ -253,14 +261,19 @@ export class PromptService {
    * The row lock serialises concurrent edits, so versions never skip or repeat.
    */
   async update(actor: Actor, id: number, input: UpdatePromptInput, strategyId?: number): Promise<PromptView> {
+    // Checked before the transaction: no row lock is held while a worker compiles.
+    const checked =
+      input.template_content !== undefined ? await checkTemplate(this.templates, input.template_content) : undefined;
+    let nameBefore = '';
     try {
       const row = await this.write(
-        (r: repo.PromptRow) => r.id,
+        (r: repo.PromptRow) => ({ id: r.id, names: nameBefore === r.name ? [r.name] : [nameBefore, r.name] }),
         async (tx) => {
           const current = await repo.lockPrompt(tx, id);
           if (!current || (strategyId !== undefined && current.strategy_id !== strategyId)) {
             throw new NotFoundError(`No prompt with id ${id}`);
           }
+          nameBefore = current.name;
           if (input.expected_version !== undefined && input.expected_version !== current.version) {
             throw new ConflictError(
               `Prompt #${id} is at version ${current.version}, but this edit was based on version ${input.expected_version}. ` +
@@ -272,7 +285,6 @@ export class PromptService {
           const modelConfig = input.model_config ?? current.model_config;
           const newVersion =
             content !== current.template_content || !sameModelConfig(modelConfig, current.model_config);
-          const variables = input.template_content !== undefined ? checkTemplate(content) : undefined;
           const next = {
             template_type: input.template_type ?? current.template_type,
             language: input.language ?? current.language,
@@ -291,7 +303,8 @@ export class PromptService {
               version,
               template_content: content,
               model_config: modelConfig,
-              variables: variables ?? checkTemplate(content),
+              // Unchanged content keeps the variables its current version recorded.
+              variables: checked ?? (await repo.findVersion(tx, id, current.version))?.variables ?? [],
               change_note: input.change_note ?? null,
               created_by: actor.name,
             });
@@ -332,13 +345,15 @@ export class PromptService {
 
   /** Soft delete: versions, signals and performance stay; the name becomes free again. */
   async remove(actor: Actor, id: number, strategyId?: number): Promise<void> {
+    let name = '';
     await this.write(
-      () => id,
+      () => ({ id, names: [name] }),
       async (tx) => {
         const current = await repo.lockPrompt(tx, id);
         if (!current || (strategyId !== undefined && current.strategy_id !== strategyId)) {
           throw new NotFoundError(`No prompt with id ${id}`);
         }
+        name = current.name;
         await repo.updatePrompt(tx, id, { deleted_at: new Date(), is_active: false });
         await recordAudit(
           tx,
@@ -359,9 +374,10 @@ export class PromptService {
   ): Promise<PromptView> {
     const source = await this.getRow(id);
     const name = options.name ?? `${source.name} (copy)`;
+    const variables = (await repo.findVersion(this.database.db, id, source.version))?.variables ?? [];
     try {
       const row = await this.write(
-        (r: repo.PromptRow) => r.id,
+        (r: repo.PromptRow) => ({ id: r.id, names: [r.name] }),
         async (tx) => {
           const strategyId = options.strategy_id === undefined ? source.strategy_id : options.strategy_id;
           await this.requireStrategy(tx, strategyId);
@@ -375,7 +391,7 @@ export class PromptService {
             strategy_id: strategyId,
             is_active: false,
             change_note: `Cloned from prompt #${source.id} version ${source.version}`,
-          });
+          }, variables);
           await recordAudit(
             tx,
             actor,
@@ -414,16 +430,19 @@ export class PromptService {
     return versionView(row);
   }
 
+  /** Runs on a template worker: a line diff of two large, unrelated versions is real work. */
   async diff(id: number, from: number, to: number) {
     const [a, b] = await Promise.all([this.version(id, from), this.version(id, to)]);
+    const d = await this.templates.diff({
+      from: { label: `v${from}`, content: a.template_content },
+      to: { label: `v${to}`, content: b.template_content },
+    });
     return {
       template_id: id,
       from,
       to,
-      unified_diff: unifiedDiff(
-        { version: from, content: a.template_content },
-        { version: to, content: b.template_content },
-      ),
+      unified_diff: d.unified,
+      ...(d.unified === null ? { too_different: d.reason } : {}),
       model_config_changes: modelConfigChanges(a.model_config, b.model_config),
       variables_added: b.variables.filter((v) => !a.variables.includes(v)),
       variables_removed: a.variables.filter((v) => !b.variables.includes(v)),
@@ -463,7 +482,7 @@ export class PromptService {
   }
 
   importAll(actor: Actor, doc: ExportDocument) {
-    return importPrompts(this.database, this.changes, actor, doc);
+    return importPrompts(this.database, this.changes, this.templates, actor, doc);
   }
 
   async stats() {

@@ -1,13 +1,17 @@
-import { undeclaredVariables } from '@promptledger/jinja';
 import { type FieldError, ValidationError } from '../errors.js';
-import { validateTemplate } from '../rendering/environment.js';
+import type { TemplatePool } from '../rendering/pool.js';
 
 /**
- * Checks a template before it is stored and lists the variables it reads (stored on the version
- * row). Throws a ValidationError listing every syntax error with its line and column.
+ * Checks a template on a template worker before it is stored and lists the variables it reads
+ * (stored on the version row). Throws a ValidationError listing every syntax error with its line
+ * and column.
  */
-export function checkTemplate(source: string, field = 'body.template_content'): string[] {
-  const problems = validateTemplate(source);
+export async function checkTemplate(
+  pool: TemplatePool,
+  source: string,
+  field = 'body.template_content',
+): Promise<string[]> {
+  const { errors: problems, variables } = await pool.check(source, field);
   if (problems.length > 0) {
     const errors: FieldError[] = problems.map((p) => ({ field, ...p }));
     const first = problems[0]!;
@@ -16,5 +20,5 @@ export function checkTemplate(source: string, field = 'body.template_content'): 
       errors,
     );
   }
-  return undeclaredVariables(source);
+  return variables;
 }

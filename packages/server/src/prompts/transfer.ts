@@ -3,9 +3,9 @@ import type { Actor } from '../auth/actor.js';
 import type { Database } from '../db/database.js';
 import { ConflictError, type FieldError, ValidationError } from '../errors.js';
 import { findStrategyByName } from '../strategies/repository.js';
+import type { TemplatePool } from '../rendering/pool.js';
 import type { PromptChangeBus } from './change-bus.js';
 import * as repo from './repository.js';
-import { checkTemplate } from './template-check.js';
 import type { ExportDocument } from './transfer-schema.js';
 
 /** Every live prompt with all its versions, in a file another installation can import. */
@@ -46,9 +46,18 @@ export async function exportPrompts(database: Database): Promise<ExportDocument>
 export async function importPrompts(
   database: Database,
   changes: PromptChangeBus,
+  pool: TemplatePool,
   actor: Actor,
   doc: ExportDocument,
 ): Promise<{ imported: number; versions: number; deactivated: string[] }> {
+  // Every version is checked once, on the template workers, before the transaction opens.
+  const checks = await Promise.all(
+    doc.prompts.map((p, i) =>
+      Promise.all(
+        p.versions.map((v, k) => pool.check(v.template_content, `body.prompts.${i}.versions.${k}.template_content`)),
+      ),
+    ),
+  );
   const result = await database.db.transaction(async (tx) => {
     const conflicts: FieldError[] = [];
     const invalid: FieldError[] = [];
@@ -80,15 +89,9 @@ export async function importPrompts(
       if (numbers.some((n, k) => n !== k + 1)) {
         invalid.push({ field: `${field}.versions`, message: 'versions must be numbered 1, 2, 3… in order' });
       }
-      try {
-        checkTemplate(
-          p.versions.at(-1)!.template_content,
-          `${field}.versions.${p.versions.length - 1}.template_content`,
-        );
-      } catch (err) {
-        if (err instanceof ValidationError) invalid.push(...(err.errors ?? []));
-        else throw err;
-      }
+      // Only the newest version must be valid: older ones may use filters this installation lacks.
+      const latestField = `${field}.versions.${p.versions.length - 1}.template_content`;
+      for (const problem of checks[i]!.at(-1)!.errors) invalid.push({ field: latestField, ...problem });
     }
     if (invalid.length > 0)
       throw new ValidationError(
@@ -103,7 +106,7 @@ export async function importPrompts(
 
     let versions = 0;
     const deactivated: string[] = [];
-    for (const p of doc.prompts) {
+    for (const [i, p] of doc.prompts.entries()) {
       const strategyId = p.strategy === null ? null : strategyIds.get(p.strategy)!;
       const latest = p.versions.at(-1)!;
       let active = p.is_active;
@@ -130,13 +133,13 @@ export async function importPrompts(
         language: p.language,
         model_config: latest.model_config,
       });
-      for (const v of p.versions) {
+      for (const [k, v] of p.versions.entries()) {
         await repo.insertVersion(tx, {
           template_id: row.id,
           version: v.version,
           template_content: v.template_content,
           model_config: v.model_config,
-          variables: safeVariables(v.template_content),
+          variables: checks[i]![k]!.variables,
           change_note: v.change_note,
           created_by: v.created_by,
           created_at: new Date(v.created_at),
@@ -150,19 +153,10 @@ export async function importPrompts(
         { type: 'prompt', id: row.id },
         { name: p.name, versions: p.versions.length },
       );
-      await changes.announce(tx, row.id);
+      await changes.announce(tx, { id: row.id, names: [row.name] });
     }
     return { imported: doc.prompts.length, versions, deactivated };
   });
   changes.publish(null);
   return result;
-}
-
-/** Old versions may use filters this installation lacks; their variable list is best effort. */
-function safeVariables(source: string): string[] {
-  try {
-    return checkTemplate(source);
-  } catch {
-    return [];
-  }
 }

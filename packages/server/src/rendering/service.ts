@@ -1,25 +1,34 @@
-import {
-  dictLoader,
-  type Environment,
-  referencedTemplates,
-  type Template,
-  TemplateError,
-  undeclaredVariables,
-} from '@promptledger/jinja';
+import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/database.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import type { PromptChangeBus } from '../prompts/change-bus.js';
+import type { PromptChange, PromptChangeBus } from '../prompts/change-bus.js';
 import * as promptRepo from '../prompts/repository.js';
-import { createEnvironment, validateTemplate } from './environment.js';
+import { findStrategy } from '../strategies/repository.js';
+import { isTemplateFailure, type TemplatePool, templateFailure } from './pool.js';
+import type { BundleSources, CheckResult, RenderResult } from './tasks.js';
 
-/** Bounds the compiled-template cache; prompts are few, so this is a safety net, not an LRU. */
+/** Bounds the bundle cache; prompts are few, so this is a safety net, not an LRU. */
 const MAX_BUNDLES = 2_000;
+/** Stored templates one render may pull in through include/extends/import, transitively. */
+export const MAX_REFERENCED_TEMPLATES = 100;
+/** Check results of stored versions (immutable, so never stale). */
+const MAX_ANALYSES = 10_000;
 
+/**
+ * A compiled-template descriptor. The compiled code lives in the workers, cached under `token`;
+ * a new descriptor (after any change it depends on) gets a new token, so no worker can serve a
+ * template compiled from older sources.
+ */
 interface Bundle {
-  template: Template;
+  token: string;
+  sources: BundleSources;
   variables: string[];
   promptId: number | null;
   version: number | null;
+  /** Prompts whose content this bundle holds (the rendered one and its library). */
+  ids: Set<number>;
+  /** Every name it looked up, found or not: a prompt taking that name changes what it renders. */
+  names: Set<string>;
 }
 
 export interface RenderOutcome {
@@ -30,61 +39,59 @@ export interface RenderOutcome {
   version: number | null;
 }
 
-/** A template that failed to render becomes a 422 saying which kind of failure, where. */
-function renderFailure(err: unknown, field: string): never {
-  if (err instanceof TemplateError) {
-    const where = err.line === undefined ? '' : ` (line ${err.line}, column ${err.column ?? 1})`;
-    throw new ValidationError(
-      `Template ${err.type} error: ${err.message}${where}`,
-      [{ field, message: err.message, line: err.line ?? 1, column: err.column ?? 1 }],
-      { error_type: err.type },
-    );
-  }
-  throw err;
-}
-
 const GLOBAL_NAMES = new Set(['now', 'today', 'range', 'dict', 'lipsum', 'cycler', 'joiner', 'namespace']);
+/** Words a template must contain to name another template; without them no lookup is needed. */
+const REFERENCING = /\b(include|extends|import)\b/;
 
 /**
- * Renders prompts. Compiled templates (with the prompts they include, extend or import) are cached
- * per prompt and version and dropped whenever any prompt changes, so the render hot path reads no
- * database while nothing changes.
+ * Renders prompts on the template workers. Compiled templates (with the prompts they include,
+ * extend or import) are cached per prompt and version, dropped when a prompt they hold or name
+ * changes, so the render hot path reads no database while nothing changes.
  */
 export class RenderService {
   private readonly bundles = new Map<string, Bundle>();
-  private readonly adhoc = {
-    default: createEnvironment(),
-    strict: createEnvironment({ undefined: 'strict' }),
-  };
+  private readonly analyses = new Map<string, CheckResult>();
+  /** Bumped by every invalidation: a bundle prepared across one is used once but not stored. */
+  private generation = 0;
 
   constructor(
     private readonly database: Database,
     changes: PromptChangeBus,
+    private readonly pool: TemplatePool,
   ) {
-    changes.subscribe(() => this.bundles.clear());
+    changes.subscribe((change) => this.invalidate(change));
   }
 
-  validate(source: string) {
-    const errors = validateTemplate(source);
-    return {
-      valid: errors.length === 0,
-      errors,
-      variables: errors.length === 0 ? undeclaredVariables(source) : [],
-    };
+  async validate(source: string) {
+    const { errors, variables } = await this.pool.check(source);
+    return { valid: errors.length === 0, errors, variables };
   }
 
-  renderContent(source: string, context: Record<string, unknown>, strict = false): RenderOutcome {
-    let template: Template;
-    try {
-      template = this.adhoc[strict ? 'strict' : 'default'].fromString(source);
-    } catch (err) {
-      return renderFailure(err, 'body.template_content');
+  /**
+   * An unsaved template (the editor's preview). `strategyId` is the scope its include/extends/import
+   * names resolve in, like the stored prompt it will become.
+   */
+  async renderContent(
+    source: string,
+    context: Record<string, unknown>,
+    strict = false,
+    strategyId: number | null = null,
+  ): Promise<RenderOutcome> {
+    const field = 'body.template_content';
+    if (strategyId !== null && !(await findStrategy(this.database.db, strategyId))) {
+      throw new ValidationError(`No strategy with id ${strategyId}`, [
+        { field: 'body.strategy_id', message: 'no such strategy' },
+      ]);
     }
-    return this.run(
-      { template, variables: undeclaredVariables(source), promptId: null, version: null },
-      context,
-      'body.template_content',
-    );
+    let library: Library = { sources: [], ids: new Set(), names: new Set() };
+    if (REFERENCING.test(source)) {
+      const checked = await this.pool.check(source, field);
+      if (checked.errors.length > 0) throw syntaxFailure(checked, field);
+      library = await this.library(checked.references, strategyId, field);
+    }
+    const sources: BundleSources = { main: source, name: undefined, library: library.sources, strict };
+    const result = await this.pool.render({ bundle: '', sources, context }, field);
+    return this.outcome(result, undefined, context, field, null, null);
   }
 
   async renderPrompt(
@@ -95,85 +102,149 @@ export class RenderService {
   ): Promise<RenderOutcome> {
     const key = `${promptId}:${version ?? 'latest'}:${strict ? 's' : 'd'}`;
     let bundle = this.bundles.get(key);
+    let fresh = false;
     if (!bundle) {
-      bundle = await this.compile(promptId, version, strict);
-      if (this.bundles.size >= MAX_BUNDLES) this.bundles.clear();
-      this.bundles.set(key, bundle);
+      const generation = this.generation;
+      bundle = await this.prepare(promptId, version, strict);
+      fresh = true;
+      // Prepared from what the database held before an invalidation arrived: serve it to this
+      // request (it began first), but never keep it.
+      if (generation === this.generation) {
+        if (this.bundles.size >= MAX_BUNDLES) this.bundles.clear();
+        this.bundles.set(key, bundle);
+      }
     }
-    return this.run(bundle, context, 'body.context');
+    const field = 'body.context';
+    let result = await this.pool.render(
+      { bundle: bundle.token, ...(fresh ? { sources: bundle.sources } : {}), context },
+      field,
+    );
+    if (!isTemplateFailure(result) && result.miss) {
+      result = await this.pool.render({ bundle: bundle.token, sources: bundle.sources, context }, field);
+    }
+    return this.outcome(result, bundle.variables, context, field, bundle.promptId, bundle.version);
   }
 
-  private run(bundle: Bundle, context: Record<string, unknown>, field: string): RenderOutcome {
-    const started = performance.now();
-    let rendered: string;
-    try {
-      rendered = bundle.template.render(context);
-    } catch (err) {
-      return renderFailure(err, field);
-    }
-    const render_ms = Math.round((performance.now() - started) * 1000) / 1000;
+  private outcome(
+    result: RenderResult,
+    variables: string[] | undefined,
+    context: Record<string, unknown>,
+    field: string,
+    promptId: number | null,
+    version: number | null,
+  ): RenderOutcome {
+    if (isTemplateFailure(result)) throw templateFailure(result, field);
+    if (result.miss) throw new Error('a template worker lost a bundle it was just given');
+    const reads = variables ?? result.variables;
     return {
-      rendered,
-      variables_missing: bundle.variables.filter((v) => !(v in context) && !GLOBAL_NAMES.has(v)),
-      render_ms,
-      prompt_id: bundle.promptId,
-      version: bundle.version,
+      rendered: result.rendered,
+      variables_missing: reads.filter((v) => !(v in context) && !GLOBAL_NAMES.has(v)),
+      render_ms: result.render_ms,
+      prompt_id: promptId,
+      version,
     };
   }
 
-  private async compile(promptId: number, version: number | undefined, strict: boolean): Promise<Bundle> {
+  private invalidate(change: PromptChange | null): void {
+    this.generation++;
+    if (change === null) {
+      this.bundles.clear();
+      return;
+    }
+    for (const [key, bundle] of this.bundles) {
+      if (bundle.ids.has(change.id) || change.names.some((n) => bundle.names.has(n))) this.bundles.delete(key);
+    }
+  }
+
+  private async prepare(promptId: number, version: number | undefined, strict: boolean): Promise<Bundle> {
     const db = this.database.db;
     const prompt = await promptRepo.findPrompt(db, promptId);
     if (!prompt) throw new NotFoundError(`No prompt with id ${promptId}`);
     let source = prompt.template_content;
-    let variables: string[] | undefined;
+    let at = prompt.version;
     if (version !== undefined && version !== prompt.version) {
       const row = await promptRepo.findVersion(db, promptId, version);
       if (!row) throw new NotFoundError(`Prompt #${promptId} has no version ${version}`);
       source = row.template_content;
-      variables = row.variables;
+      at = version;
     }
-    const library = await this.collectReferenced(source, prompt.strategy_id);
-    const env: Environment = createEnvironment({
-      loader: dictLoader(library),
-      ...(strict ? { undefined: 'strict' } : {}),
-    });
-    let template: Template;
-    try {
-      template = env.fromString(source, prompt.name);
-    } catch (err) {
-      return renderFailure(err, 'template_content');
-    }
+    const field = 'template_content';
+    const checked = await this.analyze(promptId, at, source, field);
+    if (checked.errors.length > 0) throw syntaxFailure(checked, field);
+    const library = await this.library(checked.references, prompt.strategy_id, field);
+    library.ids.add(promptId);
     return {
-      template,
-      variables: variables ?? undeclaredVariables(source),
+      token: randomUUID(),
+      sources: { main: source, name: prompt.name, library: library.sources, strict },
+      variables: checked.variables,
       promptId,
-      version: version ?? prompt.version,
+      version: at,
+      ids: library.ids,
+      names: library.names,
     };
   }
 
-  /**
-   * The stored prompts a template names in include/extends/import, transitively: the strategy's
-   * own prompt of that name first, else the global one, active or not (shared snippets are
-   * usually inactive). A name that resolves to nothing is left out, so the engine reports it as
-   * a missing template at the line that uses it.
-   */
-  private async collectReferenced(source: string, strategyId: number | null): Promise<Map<string, string>> {
-    const library = new Map<string, string>();
-    const pending = referencedTemplates(source).filter((n): n is string => n !== null);
-    const seen = new Set<string>();
-    while (pending.length > 0) {
-      const name = pending.pop()!;
-      if (seen.has(name)) continue;
-      seen.add(name);
-      const row =
-        (strategyId !== null
-          ? await promptRepo.findByNameInScope(this.database.db, name, strategyId)
-          : undefined) ?? (await promptRepo.findByNameInScope(this.database.db, name, null));
-      if (!row) continue;
-      library.set(name, row.template_content);
-      pending.push(...referencedTemplates(row.template_content).filter((n): n is string => n !== null));
+  /** A stored version's check result; versions are immutable, so it is computed once. */
+  private async analyze(id: number, version: number, source: string, field: string): Promise<CheckResult> {
+    const key = `${id}:${version}`;
+    let checked = this.analyses.get(key);
+    if (!checked) {
+      checked = await this.pool.check(source, field);
+      if (this.analyses.size >= MAX_ANALYSES) this.analyses.clear();
+      this.analyses.set(key, checked);
     }
-    return library;
+    return checked;
   }
+
+  /**
+   * The stored prompts a template names in include/extends/import, transitively, one query per
+   * level of nesting: the strategy's own prompt of that name first, else the global one, active or
+   * not (shared snippets are usually inactive). A name that resolves to nothing is left out, so the
+   * engine reports it as a missing template at the line that uses it.
+   */
+  private async library(references: string[], strategyId: number | null, field: string): Promise<Library> {
+    const out: Library = { sources: [], ids: new Set(), names: new Set() };
+    let pending = references;
+    while (pending.length > 0) {
+      const wanted = [...new Set(pending)].filter((n) => !out.names.has(n));
+      if (wanted.length === 0) break;
+      for (const n of wanted) out.names.add(n);
+      if (out.names.size > MAX_REFERENCED_TEMPLATES) {
+        throw new ValidationError(
+          `The template references more than ${MAX_REFERENCED_TEMPLATES} stored templates (through include, extends and import).`,
+          [{ field, message: `references more than ${MAX_REFERENCED_TEMPLATES} templates` }],
+          { error_type: 'limit' },
+        );
+      }
+      const rows = await promptRepo.findLibraryByNames(this.database.db, wanted, strategyId);
+      const chosen = new Map<string, promptRepo.LibraryRow>();
+      for (const row of rows) {
+        const seen = chosen.get(row.name);
+        if (!seen || (seen.strategy_id === null && row.strategy_id !== null)) chosen.set(row.name, row);
+      }
+      const checks = await Promise.all(
+        [...chosen.values()].map(async (row) => {
+          out.sources.push([row.name, row.template_content]);
+          out.ids.add(row.id);
+          return this.analyze(row.id, row.version, row.template_content, field);
+        }),
+      );
+      pending = checks.flatMap((c) => c.references);
+    }
+    return out;
+  }
+}
+
+interface Library {
+  sources: [name: string, source: string][];
+  ids: Set<number>;
+  names: Set<string>;
+}
+
+function syntaxFailure(checked: CheckResult, field: string): ValidationError {
+  const first = checked.errors[0]!;
+  return templateFailure(
+    { failed: true, type: 'syntax', message: first.message, line: first.line, column: first.column },
+    field,
+  );
 }

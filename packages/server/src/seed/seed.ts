@@ -1,3 +1,4 @@
+import { undeclaredVariables } from '@promptledger/jinja';
 import { recordAudit } from '../audit/service.js';
 import { systemActor } from '../auth/actor.js';
 import type { Database } from '../db/database.js';
@@ -42,12 +43,14 @@ export async function seed(database: Database): Promise<SeedResult> {
     );
     for (const prompt of SEED_PROMPTS) {
       if (existing.has(prompt.name)) continue;
-      const created = await createPromptIn(tx, actor, {
-        ...prompt,
-        is_active: !activeSlots.has(`${prompt.template_type}/en`),
-        change_note: 'Seed prompt',
-      });
-      await changes.announce(tx, created.id);
+      // Our own constant templates: analysed in-process, unlike anything a user sends.
+      const created = await createPromptIn(
+        tx,
+        actor,
+        { ...prompt, is_active: !activeSlots.has(`${prompt.template_type}/en`), change_note: 'Seed prompt' },
+        undeclaredVariables(prompt.template_content),
+      );
+      await changes.announce(tx, { id: created.id, names: [created.name] });
       result.prompts++;
     }
     return result;

@@ -31,6 +31,7 @@ export function testConfig(db: TestDatabase, overrides: Partial<Config> = {}): C
     breakevenEpsilon: 0.05,
     llm: loadLlmConfig({}),
     rollupCron: null,
+    templates: { workers: 2, deadlineMs: 1000 },
     ...overrides,
   };
 }
