@@ -73,7 +73,11 @@ export interface LibraryRow {
  * The live prompts with any of these names in a strategy's scope or the global scope (one query
  * for a whole level of includes); the caller prefers the strategy's own.
  */
-export function findLibraryByNames(db: Db, names: string[], strategyId: number | null): Promise<LibraryRow[]> {
+export function findLibraryByNames(
+  db: Db,
+  names: string[],
+  strategyId: number | null,
+): Promise<LibraryRow[]> {
   if (names.length === 0) return Promise.resolve([]);
   const scope =
     strategyId === null

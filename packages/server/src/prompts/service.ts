@@ -5,6 +5,7 @@ import { isUniqueViolation } from '../db/errors.js';
 import type { ModelConfig, TemplateType } from '../db/schema.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { paginate } from '../http/common.js';
+import type { TemplatePool } from '../rendering/pool.js';
 import { findStrategy } from '../strategies/repository.js';
 import type { PromptChange, PromptChangeBus } from './change-bus.js';
 import { modelConfigChanges, sameModelConfig } from './diff.js';
@@ -16,7 +17,6 @@ import type {
   UpdatePromptInput,
   VersionView,
 } from './schema.js';
-import type { TemplatePool } from '../rendering/pool.js';
 import { checkTemplate } from './template-check.js';
 import { exportPrompts, importPrompts } from './transfer.js';
 import type { ExportDocument } from './transfer-schema.js';
@@ -263,7 +263,9 @@ export class PromptService {
   async update(actor: Actor, id: number, input: UpdatePromptInput, strategyId?: number): Promise<PromptView> {
     // Checked before the transaction: no row lock is held while a worker compiles.
     const checked =
-      input.template_content !== undefined ? await checkTemplate(this.templates, input.template_content) : undefined;
+      input.template_content !== undefined
+        ? await checkTemplate(this.templates, input.template_content)
+        : undefined;
     let nameBefore = '';
     try {
       const row = await this.write(
@@ -381,17 +383,22 @@ export class PromptService {
         async (tx) => {
           const strategyId = options.strategy_id === undefined ? source.strategy_id : options.strategy_id;
           await this.requireStrategy(tx, strategyId);
-          const created = await createPromptIn(tx, actor, {
-            name,
-            description: source.description,
-            template_type: source.template_type,
-            template_content: source.template_content,
-            language: source.language,
-            model_config: source.model_config,
-            strategy_id: strategyId,
-            is_active: false,
-            change_note: `Cloned from prompt #${source.id} version ${source.version}`,
-          }, variables);
+          const created = await createPromptIn(
+            tx,
+            actor,
+            {
+              name,
+              description: source.description,
+              template_type: source.template_type,
+              template_content: source.template_content,
+              language: source.language,
+              model_config: source.model_config,
+              strategy_id: strategyId,
+              is_active: false,
+              change_note: `Cloned from prompt #${source.id} version ${source.version}`,
+            },
+            variables,
+          );
           await recordAudit(
             tx,
             actor,

@@ -2,8 +2,8 @@ import { recordAudit } from '../audit/service.js';
 import type { Actor } from '../auth/actor.js';
 import type { Database } from '../db/database.js';
 import { ConflictError, type FieldError, ValidationError } from '../errors.js';
-import { findStrategyByName } from '../strategies/repository.js';
 import type { TemplatePool } from '../rendering/pool.js';
+import { findStrategyByName } from '../strategies/repository.js';
 import type { PromptChangeBus } from './change-bus.js';
 import * as repo from './repository.js';
 import type { ExportDocument } from './transfer-schema.js';
@@ -54,7 +54,9 @@ export async function importPrompts(
   const checks = await Promise.all(
     doc.prompts.map((p, i) =>
       Promise.all(
-        p.versions.map((v, k) => pool.check(v.template_content, `body.prompts.${i}.versions.${k}.template_content`)),
+        p.versions.map((v, k) =>
+          pool.check(v.template_content, `body.prompts.${i}.versions.${k}.template_content`),
+        ),
       ),
     ),
   );

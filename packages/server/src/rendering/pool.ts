@@ -57,16 +57,22 @@ export class TemplatePool {
   readonly workers: number;
   readonly deadlineMs: number;
   private closed = false;
+  /**
+   * Tasks submitted and not yet settled. Piscina does not apply `maxQueue` to abortable tasks
+   * (they wait in a separate queue), so the bound is kept here.
+   */
+  private inFlight = 0;
+  /** Renders take microseconds to milliseconds: a deeper queue only adds latency nobody waits for. */
+  private readonly maxInFlight: number;
 
   constructor(options: TemplatePoolOptions = {}) {
     this.workers = Math.max(1, options.workers ?? availableParallelism());
     this.deadlineMs = options.deadlineMs ?? 1_000;
+    this.maxInFlight = this.workers * 257;
     this.pool = new Piscina({
       filename: WORKER_FILE,
       minThreads: this.workers,
       maxThreads: this.workers,
-      // Renders take microseconds to milliseconds: a deep queue only adds latency nobody waits for.
-      maxQueue: Math.max(64, this.workers * 256),
       idleTimeout: Number.POSITIVE_INFINITY,
       // A worker's heap is bounded separately from the service's, so a template that allocates
       // wildly kills its own thread, not the process.
@@ -94,18 +100,22 @@ export class TemplatePool {
 
   private async run<T>(task: Omit<WorkerTask, 'started'>, field: string): Promise<T> {
     if (this.closed) throw new ServiceUnavailableError('The service is shutting down.', 1);
+    if (this.inFlight >= this.maxInFlight) throw this.busy();
+    this.inFlight++;
     const started = new BigInt64Array(new SharedArrayBuffer(8));
     const controller = new AbortController();
     const submitted = Date.now();
     const deadline = this.deadlineMs;
+    // A replacement thread's start-up (after a deadline kill) is spent in the queue: allow for it.
+    const patience = Math.max(2 * deadline, 1_000);
     let timer: NodeJS.Timeout | undefined;
     const watch = () => {
       const at = Number(Atomics.load(started, 0));
       const now = Date.now();
       if (at === 0) {
-        // Still queued: give up once it has waited as long as two deadlines; nobody is waiting.
-        if (now - submitted >= 2 * deadline) controller.abort(new QueueTimeout());
-        else timer = setTimeout(watch, Math.min(deadline, 2 * deadline - (now - submitted)));
+        // Still queued: give up once it has waited past our patience; its caller is about to.
+        if (now - submitted >= patience) controller.abort(new QueueTimeout());
+        else timer = setTimeout(watch, Math.min(deadline, patience - (now - submitted)));
       } else if (now - at >= deadline) {
         controller.abort(new DeadlineExceeded());
       } else {
@@ -118,6 +128,7 @@ export class TemplatePool {
     } catch (err) {
       throw this.explain(err, controller.signal.reason, field);
     } finally {
+      this.inFlight--;
       clearTimeout(timer);
     }
   }
@@ -131,14 +142,16 @@ export class TemplatePool {
     if ((err as { code?: unknown } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
       return limit('the template used more memory than a template worker may and was stopped');
     }
-    if (reason instanceof QueueTimeout || (err instanceof Error && /queue is at limit/i.test(err.message))) {
-      return new ServiceUnavailableError(
-        'Every template worker is busy; try again in a moment.',
-        Math.max(1, Math.ceil(this.deadlineMs / 1000)),
-      );
-    }
+    if (reason instanceof QueueTimeout) return this.busy();
     if (this.closed) return new ServiceUnavailableError('The service is shutting down.', 1);
     return err;
+  }
+
+  private busy(): ServiceUnavailableError {
+    return new ServiceUnavailableError(
+      'Every template worker is busy; try again in a moment.',
+      Math.max(1, Math.ceil(this.deadlineMs / 1000)),
+    );
   }
 
   async close(): Promise<void> {

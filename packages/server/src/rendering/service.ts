@@ -152,7 +152,8 @@ export class RenderService {
       return;
     }
     for (const [key, bundle] of this.bundles) {
-      if (bundle.ids.has(change.id) || change.names.some((n) => bundle.names.has(n))) this.bundles.delete(key);
+      if (bundle.ids.has(change.id) || change.names.some((n) => bundle.names.has(n)))
+        this.bundles.delete(key);
     }
   }
 

@@ -54,12 +54,15 @@ function failure(err: unknown): TemplateFailure {
 function compile(sources: BundleSources): Compiled {
   const env =
     sources.library.length > 0
-    ? createEnvironment({
-        loader: dictLoader(new Map(sources.library)),
-        ...(sources.strict ? { undefined: 'strict' as const } : {}),
-      })
-    : adhoc[sources.strict ? 'strict' : 'default'];
-  return { template: env.fromString(sources.main, sources.name), variables: undeclaredVariables(sources.main) };
+      ? createEnvironment({
+          loader: dictLoader(new Map(sources.library)),
+          ...(sources.strict ? { undefined: 'strict' as const } : {}),
+        })
+      : adhoc[sources.strict ? 'strict' : 'default'];
+  return {
+    template: env.fromString(sources.main, sources.name),
+    variables: undeclaredVariables(sources.main),
+  };
 }
 
 function render(task: RenderTask): RenderResult {
@@ -100,11 +103,19 @@ function check(task: CheckTask): CheckResult {
 }
 
 function diff(task: DiffTask): DiffResult {
-  const unified = createTwoFilesPatch(task.from.label, task.to.label, task.from.content, task.to.content, '', '', {
-    context: 3,
-    timeout: DIFF_TIMEOUT_MS,
-    maxEditLength: DIFF_MAX_EDIT_LENGTH,
-  });
+  const unified = createTwoFilesPatch(
+    task.from.label,
+    task.to.label,
+    task.from.content,
+    task.to.content,
+    '',
+    '',
+    {
+      context: 3,
+      timeout: DIFF_TIMEOUT_MS,
+      maxEditLength: DIFF_MAX_EDIT_LENGTH,
+    },
+  );
   if (unified === undefined) {
     return {
       unified: null,
