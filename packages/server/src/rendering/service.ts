@@ -53,6 +53,8 @@ export class RenderService {
   private readonly analyses = new Map<string, CheckResult>();
   /** Bumped by every invalidation: a bundle prepared across one is used once but not stored. */
   private generation = 0;
+  /** Bundles prepared (database reads and checks) since start: cache misses. */
+  private prepared = 0;
 
   constructor(
     private readonly database: Database,
@@ -60,6 +62,11 @@ export class RenderService {
     private readonly pool: TemplatePool,
   ) {
     changes.subscribe((change) => this.invalidate(change));
+  }
+
+  /** Cache figures for /health and tests. */
+  stats(): { bundles: number; prepared: number } {
+    return { bundles: this.bundles.size, prepared: this.prepared };
   }
 
   async validate(source: string) {
@@ -158,6 +165,7 @@ export class RenderService {
   }
 
   private async prepare(promptId: number, version: number | undefined, strict: boolean): Promise<Bundle> {
+    this.prepared++;
     const db = this.database.db;
     const prompt = await promptRepo.findPrompt(db, promptId);
     if (!prompt) throw new NotFoundError(`No prompt with id ${promptId}`);
