@@ -149,6 +149,17 @@ describe.each(DRIVERS)('HTTP service on %s', (kind) => {
     });
     expect(huge.status).toBe(413);
     expect(huge.headers.get('content-type')).toBe(PROBLEM);
+    expect(huge.json()).toMatchObject({
+      detail: 'The request body is larger than the 1 MiB POST /api/v1/strategies accepts.',
+    });
+    const hugeImport = await t.request('POST', '/api/v1/prompts/import', {
+      key: editor,
+      body: 'x'.repeat(17 * 1024 * 1024),
+    });
+    expect(hugeImport.status).toBe(413);
+    expect(hugeImport.json()).toMatchObject({
+      detail: expect.stringContaining('16 MiB POST /api/v1/prompts/import'),
+    });
   });
 
   it('keys: admins create, list and revoke; a revoked key stops working at once', async () => {

@@ -98,6 +98,15 @@ export function registerProblemHandlers(
       return sendProblem(reply, request, 422, `Invalid request: ${first?.field} ${first?.message}`, errors);
     }
     const status = err.statusCode ?? 500;
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      const limit = request.routeOptions.bodyLimit ?? request.server.initialConfig.bodyLimit ?? 0;
+      return sendProblem(
+        reply,
+        request,
+        413,
+        `The request body is larger than the ${formatBytes(limit)} ${request.method} ${request.routeOptions.url ?? request.url} accepts.`,
+      );
+    }
     if (status >= 500) {
       request.log.error({ err }, 'unhandled error');
       return sendProblem(
@@ -114,4 +123,12 @@ export function registerProblemHandlers(
       spaFallback?.(request, reply) ??
       sendProblem(reply, request, 404, `No route for ${request.method} ${request.url.split('?')[0]}`),
   );
+}
+
+function formatBytes(n: number): string {
+  return n % (1024 * 1024) === 0
+    ? `${n / (1024 * 1024)} MiB`
+    : n % 1024 === 0
+      ? `${n / 1024} KiB`
+      : `${n} bytes`;
 }

@@ -48,6 +48,17 @@ function failure(err: unknown): TemplateFailure {
   if (err instanceof TemplateError) {
     return { failed: true, type: err.type, message: err.message, line: err.line, column: err.column };
   }
+  // The engine bounds nesting itself; should some path still exhaust the stack, it is the
+  // template's doing (a limit), not a server fault.
+  if (err instanceof RangeError && /call stack/i.test(err.message)) {
+    return {
+      failed: true,
+      type: 'limit',
+      message: 'the template nests too deeply',
+      line: undefined,
+      column: undefined,
+    };
+  }
   throw err;
 }
 
@@ -93,13 +104,22 @@ function render(task: RenderTask): RenderResult {
 }
 
 function check(task: CheckTask): CheckResult {
-  const errors = validateTemplate(task.source);
-  if (errors.length > 0) return { errors, variables: [], references: [] };
-  return {
-    errors,
-    variables: undeclaredVariables(task.source),
-    references: [...new Set(referencedTemplates(task.source).filter((n): n is string => n !== null))],
-  };
+  try {
+    const errors = validateTemplate(task.source);
+    if (errors.length > 0) return { errors, variables: [], references: [] };
+    return {
+      errors,
+      variables: undeclaredVariables(task.source),
+      references: [...new Set(referencedTemplates(task.source).filter((n): n is string => n !== null))],
+    };
+  } catch (err) {
+    const f = failure(err);
+    return {
+      errors: [{ message: f.message, line: f.line ?? 1, column: f.column ?? 1 }],
+      variables: [],
+      references: [],
+    };
+  }
 }
 
 function diff(task: DiffTask): DiffResult {
