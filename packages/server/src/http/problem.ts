@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError, type FieldError } from '../errors.js';
+import { AppError, type FieldError, TooManyRequestsError } from '../errors.js';
 
 /** RFC 9457 problem details, the body of every error this service returns. */
 export const problemSchema = z
@@ -78,6 +78,7 @@ export function registerProblemHandlers(
   spaFallback?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined,
 ): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (err instanceof TooManyRequestsError) reply.header('retry-after', String(err.retryAfterS));
     if (err instanceof AppError)
       return sendProblem(reply, request, err.status, err.message, err.errors, err.extensions);
     if (hasZodFastifySchemaValidationErrors(err)) {

@@ -121,7 +121,7 @@ export const promptRoutes =
     app.post(
       '/prompts/validate',
       {
-        config: { auth: 'viewer' },
+        config: { auth: 'viewer', renderSlot: true },
         schema: {
           tags,
           summary: 'Check Jinja2 syntax: every error with line and column, and the variables used',
@@ -135,7 +135,7 @@ export const promptRoutes =
     app.post(
       '/prompts/render',
       {
-        config: { auth: 'viewer' },
+        config: { auth: 'viewer', renderSlot: true },
         schema: {
           tags,
           summary: 'Render a template (given, or a stored prompt and optional version) with a context',
