@@ -27,7 +27,7 @@ import {
   versionSummarySchema,
 } from './schema.js';
 import type { PromptService } from './service.js';
-import { exportDocument, importResult } from './transfer-schema.js';
+import { exportDocument, importDocument, importResult } from './transfer-schema.js';
 
 const tags = ['prompts'];
 
@@ -58,7 +58,7 @@ export const promptRoutes =
         schema: {
           tags,
           summary: 'Import an export: all or nothing, reporting every conflict',
-          body: exportDocument,
+          body: importDocument,
           response: { 201: importResult, ...problems.write },
         },
       },

@@ -6,7 +6,7 @@ import { findStrategyByName } from '../strategies/repository.js';
 import type { PromptChangeBus } from './change-bus.js';
 import * as repo from './repository.js';
 import { checkTemplate } from './template-check.js';
-import type { ExportDocument } from './transfer-schema.js';
+import type { ExportDocument, ImportDocument } from './transfer-schema.js';
 
 /** Every live prompt with all its versions, in a file another installation can import. */
 export async function exportPrompts(database: Database): Promise<ExportDocument> {
@@ -47,7 +47,7 @@ export async function importPrompts(
   database: Database,
   changes: PromptChangeBus,
   actor: Actor,
-  doc: ExportDocument,
+  doc: ImportDocument,
 ): Promise<{ imported: number; versions: number; deactivated: string[] }> {
   const result = await database.db.transaction(async (tx) => {
     const conflicts: FieldError[] = [];
@@ -86,8 +86,13 @@ export async function importPrompts(
           `${field}.versions.${p.versions.length - 1}.template_content`,
         );
       } catch (err) {
+        // Whatever stops a template compiling is the file's problem (422), never a 500.
         if (err instanceof ValidationError) invalid.push(...(err.errors ?? []));
-        else throw err;
+        else
+          invalid.push({
+            field: `${field}.versions.${p.versions.length - 1}.template_content`,
+            message: `the template could not be compiled: ${(err as Error).message}`,
+          });
       }
     }
     if (invalid.length > 0)
@@ -138,8 +143,9 @@ export async function importPrompts(
           model_config: v.model_config,
           variables: safeVariables(v.template_content),
           change_note: v.change_note,
-          created_by: v.created_by,
-          created_at: new Date(v.created_at),
+          // The importing key is the author here; the file's author and time are kept as history.
+          created_by: actor.name,
+          imported_from: { created_by: v.created_by, created_at: v.created_at },
         });
         versions++;
       }
