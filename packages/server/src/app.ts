@@ -1,3 +1,4 @@
+import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
@@ -11,13 +12,16 @@ import {
 import { RollupService } from './analytics/rollup-service.js';
 import { analyticsRoutes } from './analytics/routes.js';
 import { AnalyticsService } from './analytics/service.js';
-import { registerAuth } from './auth/plugin.js';
+import { registerAuth, requireDeclaredAuth } from './auth/plugin.js';
+import { registerRenderSlots } from './auth/render-slots.js';
 import { keyRoutes } from './auth/routes.js';
 import { AuthService } from './auth/service.js';
 import type { Config } from './config/config.js';
+import { loggerOptions } from './config/logging.js';
 import type { Database } from './db/database.js';
 import { healthRoutes } from './health/routes.js';
 import { registerProblemHandlers } from './http/problem.js';
+import { DOCS_CSP, UI_CSP } from './http/security-headers.js';
 import { isClientRoute, registerWeb } from './http/web.js';
 import { createProvider } from './llm/index.js';
 import type { LlmProvider } from './llm/types.js';
@@ -40,6 +44,8 @@ export interface AppOptions {
   llm?: LlmProvider;
   /** Where the built web UI lives (tests point elsewhere). */
   webDist?: string;
+  /** Where log lines go (default stdout; tests collect them). */
+  logStream?: NodeJS.WritableStream;
 }
 
 export interface App {
@@ -59,14 +65,14 @@ export interface App {
 }
 
 /** Builds the HTTP application from config and an open database; does not listen. */
-export async function buildApp({ config, database, webDist, llm }: AppOptions): Promise<App> {
+export async function buildApp({ config, database, webDist, llm, logStream }: AppOptions): Promise<App> {
   const app = Fastify({
-    logger: { level: config.logLevel },
+    logger: loggerOptions(config, logStream),
     bodyLimit: 1024 * 1024,
     // The original API spelled collection routes with a trailing slash (`/api/v1/prompts/`).
     routerOptions: { ignoreTrailingSlash: true },
-    // Behind a proxy the client's address is in X-Forwarded-For; harmless when there is none.
-    trustProxy: true,
+    // Believing any X-Forwarded-For would let a client choose its address and dodge per-IP limits.
+    trustProxy: config.trustProxy,
     // One log line per request is noise at info level and costs throughput; debug shows them.
     logController: new LogController({
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
@@ -107,6 +113,12 @@ export async function buildApp({ config, database, webDist, llm }: AppOptions): 
     await templates.close();
   });
 
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: UI_CSP },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+  requireDeclaredAuth(app);
+
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -123,9 +135,11 @@ export async function buildApp({ config, database, webDist, llm }: AppOptions): 
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // swagger-ui's own pages get their own policy (its onSend hook replaces helmet's header there).
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
 
-  registerAuth(app, services.auth);
+  await registerAuth(app, services.auth, config.limits);
+  registerRenderSlots(app, config.limits.rendersInFlightPerKey);
   const webBuilt = await registerWeb(app, webDist);
   registerProblemHandlers(app, (request, reply) =>
     webBuilt && isClientRoute(request.method, request.url, request.headers.accept)

@@ -57,6 +57,14 @@ export class ForbiddenError extends AppError {
   }
 }
 
+/** Too many failed sign-ins, or too much work in flight; `retryAfterS` becomes the Retry-After header. */
+export class TooManyRequestsError extends AppError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message, 429, 'Too Many Requests');
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
 /** A service we depend on (the LLM provider) failed; the failure is recorded, the request answered 502. */
 export class UpstreamError extends AppError {
   constructor(message: string, extensions?: Record<string, unknown>) {

@@ -20,6 +20,8 @@ export interface StartOptions {
    * off: checking a deployment must not change it.
    */
   prepare?: boolean;
+  /** Where log lines go (default stdout). */
+  logStream?: NodeJS.WritableStream;
 }
 
 /** Opens the database, brings its schema up to date, seeds a new one, and listens. */
@@ -38,7 +40,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await seedIfEmpty(database);
       await database.refreshStatistics();
     }
-    const built = await buildApp({ config, database, webDist: options.webDist });
+    const built = await buildApp({
+      config,
+      database,
+      webDist: options.webDist,
+      logStream: options.logStream,
+    });
     app = built.app;
     const { services } = built;
     const firstAdminKey = prepare ? await services.auth.bootstrapAdminKey() : undefined;

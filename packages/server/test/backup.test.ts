@@ -81,4 +81,17 @@ describe.each(DRIVERS)('backup and restore on %s', (kind) => {
     await expect(restore(db, broken)).rejects.toThrow(/not a PostgreSQL plain-SQL dump/);
     expect(await fingerprint(db)).toEqual(before);
   });
+
+  it('writes the dump 0600 in a folder it creates 0700, even under a permissive umask', async () => {
+    const nested = path.join(dir, 'private', 'dumps');
+    const previous = process.umask(0);
+    try {
+      const { file } = await backup(db, nested);
+      expect((fs.statSync(file).mode & 0o777).toString(8)).toBe('600');
+      expect((fs.statSync(nested).mode & 0o777).toString(8)).toBe('700');
+      expect((fs.statSync(path.join(dir, 'private')).mode & 0o777).toString(8)).toBe('700');
+    } finally {
+      process.umask(previous);
+    }
+  });
 });

@@ -102,6 +102,9 @@ describe.skipIf(!haveChromium)('Prompt Manager in the browser', () => {
       breakevenEpsilon: 0.05,
       llm: loadLlmConfig({}),
       rollupCron: null,
+      logFormat: 'json',
+      trustProxy: false,
+      limits: { authFailures: 10, authFailureWindowMs: 60_000, rendersInFlightPerKey: 8 },
     });
     base = server.url;
     browser = await launching;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { recordAudit } from '../audit/service.js';
 import type { Database } from '../db/database.js';
 import type { Role } from '../db/schema.js';
@@ -9,6 +10,18 @@ import * as repo from './repository.js';
 /** Verified keys are remembered this long, so scrypt runs once per key per window, not per request. */
 const CACHE_TTL_MS = 60_000;
 const CACHE_MAX = 1_000;
+
+/**
+ * Stands in for a stored hash when a prefix is unknown or revoked: verifying against it costs the
+ * same scrypt work as a real key, so response timing does not tell which prefixes exist.
+ */
+let dummyHash: Promise<string> | undefined;
+const dummy = () => {
+  dummyHash ??= hashSecret(randomBytes(20).toString('hex'));
+  return dummyHash;
+};
+
+export type VerifySecret = (secret: string, stored: string) => Promise<boolean>;
 
 export interface KeyView {
   id: number;
@@ -32,6 +45,8 @@ export class AuthService {
   constructor(
     private readonly database: Database,
     private readonly adminToken: string | undefined,
+    /** The scrypt check (a parameter so a test can count the work done on each path). */
+    private readonly verify: VerifySecret = verifySecret,
   ) {}
 
   /** The actor behind a bearer token, or undefined when the token is unknown or revoked. */
@@ -45,8 +60,10 @@ export class AuthService {
     }
     const parsed = parseKey(token);
     if (!parsed) return undefined;
-    const row = await repo.findKeyByPrefix(this.database.db, parsed.prefix);
-    if (!row || row.revoked_at || !(await verifySecret(parsed.secret, row.key_hash))) return undefined;
+    const found = await repo.findKeyByPrefix(this.database.db, parsed.prefix);
+    const row = found && !found.revoked_at ? found : undefined;
+    const ok = await this.verify(parsed.secret, row?.key_hash ?? (await dummy()));
+    if (!row || !ok) return undefined;
     await repo.touchKey(this.database.db, row.id);
     return this.remember(token, { name: row.name, keyId: row.id, role: row.role });
   }

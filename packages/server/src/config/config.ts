@@ -14,6 +14,11 @@ const port = z
   .transform(Number)
   .refine((n) => n <= 65535, 'must be an integer between 0 and 65535');
 
+const positiveInt = z
+  .string()
+  .regex(/^[1-9]\d{0,5}$/, 'must be a positive integer')
+  .transform(Number);
+
 const envSchema = z.object({
   PORT: port.default(8000),
   HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
@@ -45,9 +50,31 @@ const envSchema = z.object({
     .string()
     .regex(/^(off|\S+( \S+){4})$/, 'must be a 5-field cron expression (UTC), e.g. "15 0 * * *", or off')
     .default('15 0 * * *'),
+  LOG_FORMAT: z
+    .enum(['auto', 'json', 'pretty'], { error: 'must be one of auto, json, pretty' })
+    .default('auto'),
+  PROMPTLEDGER_TRUST_PROXY: z
+    .string()
+    .regex(
+      /^(off|on|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/,
+      'must be off, on, or a comma-separated list of proxy addresses or CIDR ranges',
+    )
+    .default('off'),
+  PROMPTLEDGER_AUTH_FAILURE_LIMIT: positiveInt.default(10),
+  PROMPTLEDGER_RENDER_CONCURRENCY: positiveInt.default(8),
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export type LogFormat = 'json' | 'pretty';
+
+export interface Limits {
+  /** Failed authentications allowed per client IP, and per key prefix, in each window. */
+  authFailures: number;
+  authFailureWindowMs: number;
+  /** Renders, validations and generations one key may have in flight at once. */
+  rendersInFlightPerKey: number;
+}
 
 export type DatabaseConfig = { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string };
 
@@ -65,12 +92,23 @@ export interface Config {
   rollupCron: string | null;
   /** Template worker threads (default: one per core) and the hard deadline of one template task. */
   templates: { workers: number | undefined; deadlineMs: number };
+  /** JSON lines for machines, or human-readable when stdout is a terminal (decided here only). */
+  logFormat: LogFormat;
+  /**
+   * Whose X-Forwarded-For to believe: false (the default) uses the socket's address, so a client
+   * cannot pick its own address to dodge the per-IP limits; true or a list of proxy addresses.
+   */
+  trustProxy: boolean | string;
+  limits: Limits;
   /** Which LLM answers the signal pipeline (LLM_PROVIDER and friends; see llm/config.ts). */
   llm: LlmConfig;
 }
 
 /** The one configuration loader (rules for reading variables: config/env.ts). */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  stdout: { isTTY?: boolean } = process.stdout,
+): Config {
   const e = parseEnv(envSchema, env);
   const dataDir = path.resolve(e.PROMPTLEDGER_DATA_DIR);
   return {
@@ -83,6 +121,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     breakevenEpsilon: e.PROMPTLEDGER_BREAKEVEN_EPSILON,
     rollupCron: e.PROMPTLEDGER_ROLLUP_CRON === 'off' ? null : e.PROMPTLEDGER_ROLLUP_CRON,
     templates: { workers: e.PROMPTLEDGER_TEMPLATE_WORKERS, deadlineMs: e.PROMPTLEDGER_TEMPLATE_TIMEOUT_MS },
+    logFormat: e.LOG_FORMAT === 'auto' ? (stdout.isTTY ? 'pretty' : 'json') : e.LOG_FORMAT,
+    trustProxy:
+      e.PROMPTLEDGER_TRUST_PROXY === 'off'
+        ? false
+        : e.PROMPTLEDGER_TRUST_PROXY === 'on'
+          ? true
+          : e.PROMPTLEDGER_TRUST_PROXY,
+    limits: {
+      authFailures: e.PROMPTLEDGER_AUTH_FAILURE_LIMIT,
+      authFailureWindowMs: 60_000,
+      rendersInFlightPerKey: e.PROMPTLEDGER_RENDER_CONCURRENCY,
+    },
     llm: loadLlmConfig(env),
   };
 }

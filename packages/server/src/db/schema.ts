@@ -102,6 +102,11 @@ export const promptTemplates = pgTable(
 );
 
 /** Immutable history: one row per content or model_config change (a trigger refuses UPDATE/DELETE). */
+export interface ImportedFrom {
+  created_by: string | null;
+  created_at: string;
+}
+
 export const promptTemplateVersions = pgTable(
   'prompt_template_versions',
   {
@@ -116,6 +121,8 @@ export const promptTemplateVersions = pgTable(
     change_note: text('change_note'),
     created_by: text('created_by'),
     created_at: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Set on imported versions: who wrote it and when, in the installation it came from. */
+    imported_from: jsonb('imported_from').$type<ImportedFrom>(),
   },
   (t) => [
     unique('uq_prompt_template_versions_template_version').on(t.template_id, t.version),

@@ -12,7 +12,7 @@ const healthSchema = z
       kind: z.string(),
       ok: z.boolean(),
       latency_ms: z.number(),
-      error: z.string().optional(),
+      error: z.literal('unreachable').optional().describe('Details are in the service log, not here'),
     }),
     schema: z.object({ ok: z.boolean(), missing_tables: z.array(z.string()) }),
     prompts: z.object({ live: z.number().int() }),
@@ -33,8 +33,8 @@ export const healthRoutes =
           response: { 200: healthSchema, 503: healthSchema },
         },
       },
-      async (_request, reply) => {
-        const report = await checkHealth(database, version);
+      async (request, reply) => {
+        const report = await checkHealth(database, version, request.log);
         return reply.code(report.status === 'ok' ? 200 : 503).send(report);
       },
     );

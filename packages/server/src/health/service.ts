@@ -1,4 +1,5 @@
 import { Environment } from '@promptledger/jinja';
+import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db/database.js';
 import { TABLE_NAMES } from '../db/schema.js';
 
@@ -6,7 +7,7 @@ export interface HealthReport {
   status: 'ok' | 'degraded';
   version: string;
   uptime_s: number;
-  database: { kind: string; ok: boolean; latency_ms: number; error?: string };
+  database: { kind: string; ok: boolean; latency_ms: number; error?: 'unreachable' };
   schema: { ok: boolean; missing_tables: string[] };
   prompts: { live: number };
   engine: { ok: boolean };
@@ -14,8 +15,16 @@ export interface HealthReport {
 
 const probeTemplate = new Environment().fromString('{{ a + b }}');
 
-/** One round trip checks the connection, every table and the live prompt count together. */
-export async function checkHealth(database: Database, version: string): Promise<HealthReport> {
+/**
+ * One round trip checks the connection, every table and the live prompt count together. /health
+ * is public: a database failure is reported as "unreachable", its text (host names, users, SQL)
+ * goes to the log only.
+ */
+export async function checkHealth(
+  database: Database,
+  version: string,
+  log?: Pick<FastifyBaseLogger, 'error'>,
+): Promise<HealthReport> {
   const started = performance.now();
   const report: HealthReport = {
     status: 'ok',
@@ -39,7 +48,8 @@ export async function checkHealth(database: Database, version: string): Promise<
     }
   } catch (err) {
     report.database.ok = false;
-    report.database.error = (err as Error).message;
+    report.database.error = 'unreachable';
+    log?.error({ err }, 'health check: the database query failed');
   }
   report.database.latency_ms = Math.round((performance.now() - started) * 100) / 100;
   if (!report.database.ok || !report.schema.ok || !report.engine.ok) report.status = 'degraded';

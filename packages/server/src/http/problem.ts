@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError, type FieldError } from '../errors.js';
+import { AppError, type FieldError, TooManyRequestsError } from '../errors.js';
 
 /** RFC 9457 problem details, the body of every error this service returns. */
 export const problemSchema = z

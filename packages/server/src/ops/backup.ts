@@ -10,14 +10,22 @@ export function backupFileName(now = new Date()): string {
   return `backup_${date}_${time}.sql`;
 }
 
-/** Writes a full dump into `dir` and returns its path; never overwrites an existing backup. */
+/**
+ * Writes a full dump into `dir` and returns its path; never overwrites an existing backup. A dump
+ * holds every key hash and prompt: the file is the owner's alone (0600), and a folder this creates
+ * is too (0700), whatever the umask.
+ */
 export async function backup(database: Database, dir: string): Promise<{ file: string; bytes: number }> {
-  fs.mkdirSync(dir, { recursive: true });
+  const created = fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (created) fs.chmodSync(created, 0o700);
   let file = path.resolve(dir, backupFileName());
   for (let i = 1; fs.existsSync(file); i++)
     file = path.resolve(dir, backupFileName().replace('.sql', `_${i}.sql`));
   const partial = `${file}.partial`;
   try {
+    // Created empty with its final mode first: the dumpers write into it and keep the mode.
+    fs.writeFileSync(partial, '', { mode: 0o600, flag: 'wx' });
+    fs.chmodSync(partial, 0o600);
     await database.dumpTo(partial);
     fs.renameSync(partial, file);
   } finally {

@@ -27,7 +27,7 @@ import {
   versionSummarySchema,
 } from './schema.js';
 import type { PromptService } from './service.js';
-import { exportDocument, importResult } from './transfer-schema.js';
+import { exportDocument, importDocument, importResult } from './transfer-schema.js';
 
 const tags = ['prompts'];
 
@@ -64,7 +64,7 @@ export const promptRoutes =
           summary: 'Import an export: all or nothing, reporting every conflict',
           description:
             'The body may be at most 16 MiB; split a larger export into several files (each prompt with its whole history) and import them one by one.',
-          body: exportDocument,
+          body: importDocument,
           response: { 201: importResult, ...problems.write },
         },
       },
@@ -127,7 +127,7 @@ export const promptRoutes =
     app.post(
       '/prompts/validate',
       {
-        config: { auth: 'viewer' },
+        config: { auth: 'viewer', renderSlot: true },
         schema: {
           tags,
           summary: 'Check Jinja2 syntax: every error with line and column, and the variables used',
@@ -141,7 +141,7 @@ export const promptRoutes =
     app.post(
       '/prompts/render',
       {
-        config: { auth: 'viewer' },
+        config: { auth: 'viewer', renderSlot: true },
         schema: {
           tags,
           summary: 'Render a template (given, or a stored prompt and optional version) with a context',

@@ -1,15 +1,18 @@
 import { z } from 'zod';
 import { TEMPLATE_TYPES } from '../db/schema.js';
 import { pageOf, pageQuery, queryBool } from '../http/common.js';
+import { secretFields } from './model-config-secrets.js';
 
 /** Largest template we accept; the HTTP body limit (1 MB) is the outer bound. */
 export const MAX_TEMPLATE_CHARS = 200_000;
 
 const templateType = z.enum(TEMPLATE_TYPES);
-const language = z
+export const language = z
   .string()
   .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, 'must be a language tag such as en, de or pt-BR');
-const name = z.string().trim().min(1).max(200);
+export const name = z.string().trim().min(1).max(200);
+export const description = z.string().max(10_000).nullable();
+export const changeNote = z.string().max(2_000).nullable();
 const templateContent = z.string().max(MAX_TEMPLATE_CHARS);
 
 export const modelConfigSchema = z
@@ -23,6 +26,13 @@ export const modelConfigSchema = z
     id: 'ModelConfig',
     description: 'How to call the model: model, temperature, max_tokens, and any provider option.',
   });
+
+/** model_config as written by a client: the same shape, and no key that names a credential. */
+export const modelConfigInput = modelConfigSchema.superRefine((config, ctx) => {
+  for (const { field, message } of secretFields(config, '')) {
+    ctx.addIssue({ code: 'custom', message, path: field.split('.').slice(1) });
+  }
+});
 
 export const promptSchema = z
   .object({
@@ -53,6 +63,10 @@ export const versionSchema = z
     change_note: z.string().nullable(),
     created_by: z.string().nullable(),
     created_at: z.date(),
+    imported_from: z
+      .object({ created_by: z.string().nullable(), created_at: z.string() })
+      .nullable()
+      .describe('For an imported version: its author and time in the installation it came from'),
   })
   .meta({ id: 'PromptVersion' });
 export type VersionView = z.infer<typeof versionSchema>;
@@ -62,7 +76,7 @@ export const versionSummarySchema = versionSchema
   .meta({ id: 'PromptVersionSummary' });
 
 const writeExtras = {
-  change_note: z.string().max(2_000).nullable().optional(),
+  change_note: changeNote.optional(),
   take_over_slot: z
     .boolean()
     .optional()
@@ -73,13 +87,13 @@ const writeExtras = {
 
 export const createPromptBody = z.strictObject({
   name,
-  description: z.string().max(10_000).nullable().optional(),
+  description: description.optional(),
   template_type: templateType,
   template_content: templateContent,
   is_active: z.boolean().optional(),
   strategy_id: z.number().int().positive().nullable().optional(),
   language: language.optional(),
-  model_config: modelConfigSchema.optional(),
+  model_config: modelConfigInput.optional(),
   ...writeExtras,
 });
 export type CreatePromptInput = z.infer<typeof createPromptBody>;
@@ -87,12 +101,12 @@ export type CreatePromptInput = z.infer<typeof createPromptBody>;
 /** Scope is not editable: move a prompt by cloning it into the other scope. */
 export const updatePromptBody = z.strictObject({
   name: name.optional(),
-  description: z.string().max(10_000).nullable().optional(),
+  description: description.optional(),
   template_type: templateType.optional(),
   template_content: templateContent.optional(),
   is_active: z.boolean().optional(),
   language: language.optional(),
-  model_config: modelConfigSchema.optional(),
+  model_config: modelConfigInput.optional(),
   expected_version: z
     .number()
     .int()

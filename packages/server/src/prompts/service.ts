@@ -9,6 +9,7 @@ import type { TemplatePool } from '../rendering/pool.js';
 import { findStrategy } from '../strategies/repository.js';
 import type { PromptChange, PromptChangeBus } from './change-bus.js';
 import { modelConfigChanges, sameModelConfig } from './diff.js';
+import { secretFields } from './model-config-secrets.js';
 import * as repo from './repository.js';
 import type {
   CreatePromptInput,
@@ -19,7 +20,7 @@ import type {
 } from './schema.js';
 import { checkTemplate } from './template-check.js';
 import { exportPrompts, importPrompts } from './transfer.js';
-import type { ExportDocument } from './transfer-schema.js';
+import type { ExportDocument, ImportDocument } from './transfer-schema.js';
 import { TEMPLATE_TYPE_INFO } from './types.js';
 
 export interface NewPrompt {
@@ -375,6 +376,14 @@ export class PromptService {
     options: { name?: string; strategy_id?: number | null },
   ): Promise<PromptView> {
     const source = await this.getRow(id);
+    // A config stored before credentials were refused must not spread by copying.
+    const secrets = secretFields(source.model_config, 'model_config');
+    if (secrets.length > 0) {
+      throw new ValidationError(
+        `Prompt #${source.id}'s model_config has a credential (${secrets[0]!.field}); remove it before cloning.`,
+        secrets,
+      );
+    }
     const name = options.name ?? `${source.name} (copy)`;
     const variables = (await repo.findVersion(this.database.db, id, source.version))?.variables ?? [];
     try {
@@ -488,7 +497,7 @@ export class PromptService {
     return exportPrompts(this.database);
   }
 
-  importAll(actor: Actor, doc: ExportDocument) {
+  importAll(actor: Actor, doc: ImportDocument) {
     return importPrompts(this.database, this.changes, this.templates, actor, doc);
   }
 

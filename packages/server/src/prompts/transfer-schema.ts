@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { TEMPLATE_TYPES } from '../db/schema.js';
-import { MAX_TEMPLATE_CHARS, modelConfigSchema } from './schema.js';
+import {
+  changeNote,
+  description,
+  language,
+  MAX_TEMPLATE_CHARS,
+  modelConfigInput,
+  modelConfigSchema,
+  name,
+} from './schema.js';
 
 /** The export file format: every live prompt with its whole history, strategies named not numbered. */
 export const exportedVersion = z.strictObject({
@@ -31,6 +39,27 @@ export const exportDocument = z
   })
   .meta({ id: 'PromptExport' });
 export type ExportDocument = z.infer<typeof exportDocument>;
+
+/**
+ * What an import accepts: the export format held to the rules of create (name, description and
+ * language limits; no credentials in model_config). The file's authors and times are kept as
+ * `imported_from`; the importing key becomes the author.
+ */
+const importedVersion = exportedVersion.extend({
+  model_config: modelConfigInput,
+  change_note: changeNote,
+  created_by: z.string().max(200).nullable(),
+});
+const importedPrompt = exportedPrompt.extend({
+  name,
+  description,
+  language,
+  versions: z.array(importedVersion).min(1),
+});
+export const importDocument = exportDocument
+  .extend({ prompts: z.array(importedPrompt) })
+  .meta({ id: 'PromptImport' });
+export type ImportDocument = z.infer<typeof importDocument>;
 
 export const importResult = z.object({
   imported: z.number().int(),

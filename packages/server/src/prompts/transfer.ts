@@ -6,7 +6,7 @@ import type { TemplatePool } from '../rendering/pool.js';
 import { findStrategyByName } from '../strategies/repository.js';
 import type { PromptChangeBus } from './change-bus.js';
 import * as repo from './repository.js';
-import type { ExportDocument } from './transfer-schema.js';
+import type { ExportDocument, ImportDocument } from './transfer-schema.js';
 
 /** Every live prompt with all its versions, in a file another installation can import. */
 export async function exportPrompts(database: Database): Promise<ExportDocument> {
@@ -48,7 +48,7 @@ export async function importPrompts(
   changes: PromptChangeBus,
   pool: TemplatePool,
   actor: Actor,
-  doc: ExportDocument,
+  doc: ImportDocument,
 ): Promise<{ imported: number; versions: number; deactivated: string[] }> {
   // Every version is checked once, on the template workers, before the transaction opens.
   const checks = await Promise.all(
@@ -143,8 +143,9 @@ export async function importPrompts(
           model_config: v.model_config,
           variables: checks[i]![k]!.variables,
           change_note: v.change_note,
-          created_by: v.created_by,
-          created_at: new Date(v.created_at),
+          // The importing key is the author here; the file's author and time are kept as history.
+          created_by: actor.name,
+          imported_from: { created_by: v.created_by, created_at: v.created_at },
         });
         versions++;
       }

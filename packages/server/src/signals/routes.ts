@@ -22,7 +22,7 @@ export const signalRoutes =
     app.post(
       '/signals/generate',
       {
-        config: { auth: 'editor' },
+        config: { auth: 'editor', renderSlot: true },
         schema: {
           tags,
           summary:

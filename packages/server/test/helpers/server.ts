@@ -1,6 +1,6 @@
 import type { Config } from '../../src/config/config.js';
 import { loadLlmConfig } from '../../src/llm/config.js';
-import { type RunningServer, startServer } from '../../src/server.js';
+import { type RunningServer, type StartOptions, startServer } from '../../src/server.js';
 import { createTestDatabase, type DriverKind, type TestDatabase } from './databases.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -32,6 +32,9 @@ export function testConfig(db: TestDatabase, overrides: Partial<Config> = {}): C
     llm: loadLlmConfig({}),
     rollupCron: null,
     templates: { workers: 2, deadlineMs: 1000 },
+    logFormat: 'json',
+    trustProxy: false,
+    limits: { authFailures: 10, authFailureWindowMs: 60_000, rendersInFlightPerKey: 8 },
     ...overrides,
   };
 }
@@ -40,9 +43,10 @@ export function testConfig(db: TestDatabase, overrides: Partial<Config> = {}): C
 export async function startTestServer(
   kind: DriverKind,
   overrides: Partial<Config> = {},
+  options: StartOptions = {},
 ): Promise<TestServer> {
   const db = await createTestDatabase(kind);
-  const server = await startServer(testConfig(db, overrides));
+  const server = await startServer(testConfig(db, overrides), options);
   const request: TestServer['request'] = async (method, path, options = {}) => {
     const headers: Record<string, string> = { ...options.headers };
     if (options.key) headers.authorization = `Bearer ${options.key}`;

@@ -1,0 +1,1 @@
+ALTER TABLE "prompt_template_versions" ADD COLUMN "imported_from" jsonb;

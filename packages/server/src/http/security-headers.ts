@@ -1,0 +1,36 @@
+/**
+ * Content Security Policies. The Prompt Manager loads only its own files: no inline or eval'd
+ * script, no other origin, no framing. Monaco needs two allowances, found by running it under the
+ * policy (packages/web/test/csp.test.ts): it injects <style> elements at runtime with no nonce
+ * support ('unsafe-inline' styles; scripts stay strict), and its editor worker is a same-origin
+ * module file built by Vite ('self' workers).
+ */
+export const UI_CSP = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  scriptSrcAttr: ["'none'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  workerSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
+
+/** swagger-ui (at /docs) loads its bundle from /docs/static; its own styles are set inline. */
+export const DOCS_CSP = {
+  'default-src': ["'self'"],
+  'script-src': ["'self'"],
+  'script-src-attr': ["'none'"],
+  'style-src': ["'self'", "'unsafe-inline'"],
+  'img-src': ["'self'", 'data:'],
+  'font-src': ["'self'"],
+  'connect-src': ["'self'"],
+  'object-src': ["'none'"],
+  'base-uri': ["'none'"],
+  'form-action': ["'self'"],
+  'frame-ancestors': ["'none'"],
+};
