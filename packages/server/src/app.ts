@@ -17,7 +17,8 @@ import { AuthService } from './auth/service.js';
 import type { Config } from './config/config.js';
 import type { Database } from './db/database.js';
 import { healthRoutes } from './health/routes.js';
-import { registerProblemHandlers } from './http/problem.js';
+import { registerJsonBodyParser } from './http/json-body.js';
+import { clientErrorHandler, frameworkErrorHandler, registerProblemHandlers } from './http/problem.js';
 import { isClientRoute, registerWeb } from './http/web.js';
 import { createProvider } from './llm/index.js';
 import type { LlmProvider } from './llm/types.js';
@@ -65,6 +66,8 @@ export async function buildApp({ config, database, webDist, llm }: AppOptions): 
     routerOptions: { ignoreTrailingSlash: true },
     // Behind a proxy the client's address is in X-Forwarded-For; harmless when there is none.
     trustProxy: true,
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
     // One log line per request is noise at info level and costs throughput; debug shows them.
     logController: new LogController({
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
@@ -72,6 +75,7 @@ export async function buildApp({ config, database, webDist, llm }: AppOptions): 
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  registerJsonBodyParser(app);
 
   const changes = new PromptChangeBus(database);
   const rollup = new RollupService(database);
