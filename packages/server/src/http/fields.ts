@@ -69,10 +69,16 @@ export function inTimeRange(d: Date): boolean {
   return t >= MIN_TIME && t <= MAX_TIME;
 }
 
+/** The range check on text the format check has already refused is not a second error. */
+const inRangeOrUnparsable = (s: string) => {
+  const d = new Date(s);
+  return !/^\d{4}-/.test(s) || Number.isNaN(d.getTime()) || inTimeRange(d);
+};
+
 /** An ISO 8601 date-time with an offset (calendar-checked: no 2025-02-30, no hour 25), as text. */
 export const timestampText = z.iso
   .datetime({ offset: true })
-  .refine((s) => inTimeRange(new Date(s)), RANGE_MESSAGE);
+  .refine(inRangeOrUnparsable, RANGE_MESSAGE);
 
 /** The same, as a Date. */
 export const timestamp = timestampText.transform((s) => new Date(s));
@@ -80,7 +86,7 @@ export const timestamp = timestampText.transform((s) => new Date(s));
 /** A calendar date `YYYY-MM-DD` (calendar-checked), kept as text for SQL `date` comparisons. */
 export const calendarDate = z.iso
   .date('must be a date YYYY-MM-DD')
-  .refine((s) => inTimeRange(new Date(`${s}T00:00:00Z`)), RANGE_MESSAGE);
+  .refine((s) => inRangeOrUnparsable(`${s}T00:00:00Z`), RANGE_MESSAGE);
 
 /**
  * Prices and quantities: positive, finite and within a range where R-multiples, P/L and their sums
