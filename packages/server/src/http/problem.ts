@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { dataExceptionCode } from '../db/errors.js';
 import { AppError, type FieldError } from '../errors.js';
 
 /** RFC 9457 problem details, the body of every error this service returns. */
@@ -131,6 +132,17 @@ export function registerProblemHandlers(
       });
       const first = errors[0];
       return sendProblem(reply, request, 422, `Invalid request: ${first?.field} ${first?.message}`, errors);
+    }
+    const sqlState = dataExceptionCode(err);
+    if (sqlState) {
+      // The client's value, not a server fault: no stack and no SQL text (it may hold the value).
+      request.log.warn({ sqlState, route: request.routeOptions.url }, 'value refused by the database');
+      return sendProblem(
+        reply,
+        request,
+        422,
+        `A value in this request is out of range or cannot be stored (SQLSTATE ${sqlState}).`,
+      );
     }
     const status = err.statusCode ?? 500;
     if (status >= 500) {
