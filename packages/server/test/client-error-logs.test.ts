@@ -8,7 +8,8 @@ import { exited, spawnServe } from './helpers/process.js';
 import { ADMIN_TOKEN } from './helpers/server.js';
 
 /** What a log line of a client's mistake must never carry: SQL text or a stack trace. */
-const LEAKS = /\b(select|insert|update|delete)\b[^"]*\b(from|into|set|where)\b|Failed query|\n\s+at |"stack"/i;
+const LEAKS =
+  /\b(select|insert|update|delete)\b[^"]*\b(from|into|set|where)\b|Failed query|\n\s+at |"stack"/i;
 
 describe.each(DRIVERS)('client errors in the logs on %s', (kind) => {
   it('hostile requests to the real service are 4xx and log no SQL and no stack', async () => {

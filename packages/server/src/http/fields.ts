@@ -76,9 +76,7 @@ const inRangeOrUnparsable = (s: string) => {
 };
 
 /** An ISO 8601 date-time with an offset (calendar-checked: no 2025-02-30, no hour 25), as text. */
-export const timestampText = z.iso
-  .datetime({ offset: true })
-  .refine(inRangeOrUnparsable, RANGE_MESSAGE);
+export const timestampText = z.iso.datetime({ offset: true }).refine(inRangeOrUnparsable, RANGE_MESSAGE);
 
 /** The same, as a Date. */
 export const timestamp = timestampText.transform((s) => new Date(s));
