@@ -20,7 +20,8 @@ import type { Config } from './config/config.js';
 import { loggerOptions } from './config/logging.js';
 import type { Database } from './db/database.js';
 import { healthRoutes } from './health/routes.js';
-import { registerProblemHandlers } from './http/problem.js';
+import { registerJsonBodyParser } from './http/json-body.js';
+import { clientErrorHandler, frameworkErrorHandler, registerProblemHandlers } from './http/problem.js';
 import { DOCS_CSP, UI_CSP } from './http/security-headers.js';
 import { isClientRoute, registerWeb } from './http/web.js';
 import { createProvider } from './llm/index.js';
@@ -73,6 +74,8 @@ export async function buildApp({ config, database, webDist, llm, logStream }: Ap
     routerOptions: { ignoreTrailingSlash: true },
     // Believing any X-Forwarded-For would let a client choose its address and dodge per-IP limits.
     trustProxy: config.trustProxy,
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
     // One log line per request is noise at info level and costs throughput; debug shows them.
     logController: new LogController({
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
@@ -80,6 +83,7 @@ export async function buildApp({ config, database, webDist, llm, logStream }: Ap
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  registerJsonBodyParser(app);
 
   const changes = new PromptChangeBus(database);
   const rollup = new RollupService(database);

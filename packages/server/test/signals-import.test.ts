@@ -35,6 +35,46 @@ describe('CSV rows', () => {
     ]);
   });
 
+  it('refuses, by line and column, every value the database could not store', () => {
+    const ok = 'BTC,long,100,90,120,,,,2026-11-01,,,,';
+    const csv = [
+      HEADER,
+      'BTC,long,100,90,120,2147483648,1,consolidation,2026-11-01,,,,',
+      'BTC,long,100,90,120,1,9007199254740991,consolidation,2026-11-01,,,,',
+      'B\u0000TC,long,100,90,120,,,,2026-11-01,,,,',
+      'BTC,long,100,90,120,,,,2025-02-30,,,,',
+      'BTC,long,100,90,120,,,,2025-13-01,,,,',
+      'BTC,long,100,90,120,,,,2025-01-01T25:00:00Z,,,,',
+      'BTC,long,100,90,120,,,,+300000-01-01T00:00:00Z,,,,',
+      'BTC,long,100,90,120,,,,-000100-01-01T00:00:00Z,,,,',
+      'BTC,long,100,90,120,,,,0001-01-01,,,,',
+      'BTC,long,1e400,90,120,,,,2026-11-01,,,,',
+      'BTC,long,100,90,120,,,,2026-11-01,,,,1e300',
+      'BTC,long,100,90,120,,,,Feb 30 2025,,,,',
+      ok,
+      'BTC,long,100,90,120,,,,2026-11-01 08:00:00+00:00,,,,',
+      'BTC,long,100,90,120,,,,2026-11-01T08:00:00,,,,',
+    ].join('\n');
+    const { rows, problems } = parseSignalCsv(csv);
+    expect(rows.map((r) => r.line)).toEqual([14, 15, 16]);
+    expect(rows[2]!.row.created_at).toEqual(new Date('2026-11-01T08:00:00Z'));
+    const where = problems.map((p) => `${p.line} ${p.message.split(':')[0]}`);
+    expect(where).toEqual([
+      '2 prompt_template_id',
+      '3 prompt_version',
+      '4 symbol',
+      '5 created_at',
+      '6 created_at',
+      '7 created_at',
+      '8 created_at',
+      '9 created_at',
+      '10 created_at',
+      '11 entry_price',
+      '12 quantity',
+      '13 created_at',
+    ]);
+  });
+
   it('names unknown columns once', () => {
     const { problems } = parseSignalCsv('symbol,direction,colour\nBTC,no_trade,red\n');
     expect(problems).toEqual([

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { idText, calendarDate as isoDate, MAX_INT4 } from '../http/fields.js';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 const interval = z.object({ low: z.number(), high: z.number() }).nullable();
 const num = z.number().nullable();
 
@@ -73,7 +73,7 @@ export const dailySchema = z.object({
 export const performanceQuery = z.strictObject({
   from: isoDate.optional(),
   to: isoDate.optional(),
-  version: z.coerce.number().int().positive().optional(),
+  version: idText.optional(),
 });
 
 export const performanceResult = z.object({
@@ -94,10 +94,10 @@ export const calculateResult = z.object({
 });
 
 export const compareQuery = z.strictObject({
-  a: z.coerce.number().int().positive(),
-  b: z.coerce.number().int().positive(),
-  a_version: z.coerce.number().int().positive().optional(),
-  b_version: z.coerce.number().int().positive().optional(),
+  a: idText,
+  b: idText,
+  a_version: idText.optional(),
+  b_version: idText.optional(),
   from: isoDate.optional(),
   to: isoDate.optional(),
 });
@@ -140,8 +140,8 @@ export const compareResult = z.object({
 
 export const leaderboardQuery = z.strictObject({
   metric: z.enum(['win_rate', 'expectancy_r']).default('win_rate'),
-  min_signals: z.coerce.number().int().min(0).default(30),
-  strategy_id: z.coerce.number().int().positive().optional(),
+  min_signals: z.coerce.number().int().min(0).max(MAX_INT4).default(30),
+  strategy_id: idText.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(10),
 });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../db/schema.js';
+import { text } from '../http/fields.js';
 
 export const keySchema = z
   .object({
@@ -15,7 +16,7 @@ export const keySchema = z
   .meta({ id: 'ApiKey' });
 
 export const createKeyBody = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: text(200, { trim: true, min: 1 }),
   role: z.enum(ROLES),
 });
 

@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { idText, MAX_INT4 } from './fields.js';
 import { problemSchema } from './problem.js';
 
 /** Path ids: positive integers, coerced from the URL. */
-export const idParam = z.object({ id: z.coerce.number().int().positive() });
+export const idParam = z.object({ id: idText });
 
 /** Pagination query shared by every list endpoint (1-based pages, as the original API had). */
 export const pageQuery = {
-  page: z.coerce.number().int().min(1).default(1),
+  page: z.coerce.number().int().min(1).max(MAX_INT4).default(1),
   page_size: z.coerce.number().int().min(1).max(100).default(10),
 };
 

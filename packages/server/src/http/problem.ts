@@ -1,7 +1,10 @@
+import http from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError, type FieldError, TooManyRequestsError } from '../errors.js';
+import { dataExceptionCode } from '../db/errors.js';
+import { AppError, type FieldError } from '../errors.js';
 
 /** RFC 9457 problem details, the body of every error this service returns. */
 export const problemSchema = z
@@ -36,11 +39,14 @@ const TITLES: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -70,6 +76,38 @@ export function sendProblem(
 }
 
 /**
+ * Errors Fastify meets before routing (a URL that is not valid percent-encoded UTF-8, a path
+ * parameter over the length limit): answered as problem+json like every other error.
+ */
+export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  sendProblem(reply, request, err.statusCode ?? 400, err.message);
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (headers or URL over the size limit,
+ * malformed HTTP): written straight to the socket, still as problem+json.
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const status =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const detail =
+    status === 431
+      ? 'The request line or headers are larger than the server accepts (16 KiB).'
+      : status === 408
+        ? 'The request was not received in time.'
+        : 'The request is not valid HTTP.';
+  const body = JSON.stringify({ type: 'about:blank', title: TITLES[status], status, detail, instance: '' });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\n` +
+        `Content-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
+}
+
+/**
  * Maps every error to problem+json: domain errors by class, Fastify's by status, the rest to 500.
  * `spaFallback` answers unknown browser routes with the web UI before a 404 is given.
  */
@@ -96,6 +134,17 @@ export function registerProblemHandlers(
       });
       const first = errors[0];
       return sendProblem(reply, request, 422, `Invalid request: ${first?.field} ${first?.message}`, errors);
+    }
+    const sqlState = dataExceptionCode(err);
+    if (sqlState) {
+      // The client's value, not a server fault: no stack and no SQL text (it may hold the value).
+      request.log.warn({ sqlState, route: request.routeOptions.url }, 'value refused by the database');
+      return sendProblem(
+        reply,
+        request,
+        422,
+        `A value in this request is out of range or cannot be stored (SQLSTATE ${sqlState}).`,
+      );
     }
     const status = err.statusCode ?? 500;
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {

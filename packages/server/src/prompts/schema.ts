@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TEMPLATE_TYPES } from '../db/schema.js';
 import { pageOf, pageQuery, queryBool } from '../http/common.js';
+import { id, idText, STORABLE_JSON_MESSAGE, storableJson, text } from '../http/fields.js';
 import { secretFields } from './model-config-secrets.js';
 
 /** Largest template we accept; the HTTP body limit (1 MB) is the outer bound. */
@@ -10,10 +11,10 @@ const templateType = z.enum(TEMPLATE_TYPES);
 export const language = z
   .string()
   .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, 'must be a language tag such as en, de or pt-BR');
-export const name = z.string().trim().min(1).max(200);
-export const description = z.string().max(10_000).nullable();
-export const changeNote = z.string().max(2_000).nullable();
-const templateContent = z.string().max(MAX_TEMPLATE_CHARS);
+export const name = text(200, { trim: true, min: 1 });
+export const description = text(10_000).nullable();
+export const changeNote = text(2_000).nullable();
+const templateContent = text(MAX_TEMPLATE_CHARS);
 
 export const modelConfigSchema = z
   .looseObject({
@@ -22,6 +23,7 @@ export const modelConfigSchema = z
     max_tokens: z.number().int().positive().max(1_000_000).optional(),
     top_p: z.number().min(0).max(1).optional(),
   })
+  .refine(storableJson, STORABLE_JSON_MESSAGE)
   .meta({
     id: 'ModelConfig',
     description: 'How to call the model: model, temperature, max_tokens, and any provider option.',
@@ -85,18 +87,49 @@ const writeExtras = {
     ),
 };
 
-export const createPromptBody = z.strictObject({
+/**
+ * `is_global` is a column of the original system that its clients still send: it is derived from the
+ * scope (true ⇔ no strategy), so it is accepted when it agrees and refused when it contradicts.
+ */
+const isGlobal = z
+  .boolean()
+  .optional()
+  .describe('Optional, as the original API had it: must agree with the scope (true ⇔ no strategy_id).');
+
+export function scopeMismatch(isGlobalValue: boolean, strategyId: number | null): string | undefined {
+  if (isGlobalValue === (strategyId === null)) return undefined;
+  return isGlobalValue
+    ? `is true, but the prompt belongs to strategy ${strategyId}`
+    : 'is false, but the prompt has no strategy_id (it is global)';
+}
+
+const createPromptFields = z.strictObject({
   name,
   description: description.optional(),
   template_type: templateType,
   template_content: templateContent,
   is_active: z.boolean().optional(),
-  strategy_id: z.number().int().positive().nullable().optional(),
+  strategy_id: id.nullable().optional(),
+  is_global: isGlobal,
   language: language.optional(),
   model_config: modelConfigInput.optional(),
   ...writeExtras,
 });
+export const createPromptBody = createPromptFields.superRefine((b, ctx) => {
+  const message = b.is_global === undefined ? undefined : scopeMismatch(b.is_global, b.strategy_id ?? null);
+  if (message) ctx.addIssue({ code: 'custom', path: ['is_global'], message });
+});
 export type CreatePromptInput = z.infer<typeof createPromptBody>;
+
+/** Creating a prompt inside a strategy (`POST /strategies/{id}/prompts`): never global. */
+export const strategyPromptBody = createPromptFields.omit({ strategy_id: true }).superRefine((b, ctx) => {
+  if (b.is_global === true)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['is_global'],
+      message: "is true, but a strategy's prompt is not global",
+    });
+});
 
 /** Scope is not editable: move a prompt by cloning it into the other scope. */
 export const updatePromptBody = z.strictObject({
@@ -107,10 +140,8 @@ export const updatePromptBody = z.strictObject({
   is_active: z.boolean().optional(),
   language: language.optional(),
   model_config: modelConfigInput.optional(),
-  expected_version: z
-    .number()
-    .int()
-    .positive()
+  is_global: isGlobal,
+  expected_version: id
     .optional()
     .describe(
       'The version this edit was based on; a newer stored version answers 409 instead of overwriting it.',
@@ -123,10 +154,10 @@ export const listPromptsQuery = z.strictObject({
   ...pageQuery,
   template_type: templateType.optional(),
   language: language.optional(),
-  strategy_id: z.coerce.number().int().positive().optional(),
+  strategy_id: idText.optional(),
   is_active: queryBool.optional(),
   is_global: queryBool.optional(),
-  search: z.string().max(200).optional(),
+  search: text(200).optional(),
 });
 export type ListPromptsQuery = z.infer<typeof listPromptsQuery>;
 export const promptPage = pageOf(promptSchema);
@@ -147,14 +178,11 @@ export const validateResult = z.object({
 export const renderBody = z
   .strictObject({
     template_content: templateContent.optional(),
-    prompt_id: z.number().int().positive().optional(),
-    version: z.number().int().positive().optional(),
+    prompt_id: id.optional(),
+    version: id.optional(),
     context: z.record(z.string(), z.unknown()).default({}),
     strict: z.boolean().optional().describe('Treat undefined variables as errors.'),
-    strategy_id: z
-      .number()
-      .int()
-      .positive()
+    strategy_id: id
       .nullable()
       .optional()
       .describe(
@@ -182,14 +210,23 @@ export const renderResult = z.object({
   version: z.number().int().nullable(),
 });
 
-export const cloneBody = z.strictObject({
-  name: name.optional(),
-  strategy_id: z.number().int().positive().nullable().optional(),
-});
+export const cloneBody = z
+  .strictObject({
+    name: name.optional(),
+    strategy_id: id.nullable().optional(),
+    is_global: isGlobal.describe(
+      "Must agree with the copy's scope: strategy_id if given, else the source's.",
+    ),
+  })
+  .superRefine((b, ctx) => {
+    if (b.is_global === undefined || b.strategy_id === undefined) return;
+    const message = scopeMismatch(b.is_global, b.strategy_id);
+    if (message) ctx.addIssue({ code: 'custom', path: ['is_global'], message });
+  });
 
 export const diffQuery = z.strictObject({
-  from: z.coerce.number().int().positive(),
-  to: z.coerce.number().int().positive(),
+  from: idText,
+  to: idText,
 });
 export const diffResult = z.object({
   template_id: z.number().int(),
@@ -209,7 +246,7 @@ export const diffResult = z.object({
 
 export const resolveQuery = z.strictObject({
   template_type: templateType,
-  strategy_id: z.coerce.number().int().positive().optional(),
+  strategy_id: idText.optional(),
   language: language.default('en'),
 });
 export const resolveResult = z.object({
@@ -234,9 +271,6 @@ export const statsResult = z.object({
   signals_tracked: z.number().int(),
 });
 
-export const promptIdParams = z.object({ id: z.coerce.number().int().positive() });
-export const versionParams = promptIdParams.extend({ version: z.coerce.number().int().positive() });
-export const strategyPromptParams = z.object({
-  id: z.coerce.number().int().positive(),
-  prompt_id: z.coerce.number().int().positive(),
-});
+export const promptIdParams = z.object({ id: idText });
+export const versionParams = promptIdParams.extend({ version: idText });
+export const strategyPromptParams = z.object({ id: idText, prompt_id: idText });

@@ -18,6 +18,7 @@ import type {
   UpdatePromptInput,
   VersionView,
 } from './schema.js';
+import { scopeMismatch } from './schema.js';
 import { checkTemplate } from './template-check.js';
 import { exportPrompts, importPrompts } from './transfer.js';
 import type { ExportDocument, ImportDocument } from './transfer-schema.js';
@@ -47,6 +48,11 @@ function versionView(row: repo.PromptVersionRow): VersionView {
 
 const slotName = (s: { template_type: string; language: string; strategy_id: number | null }) =>
   `${s.template_type}/${s.language}/${s.strategy_id === null ? 'global' : `strategy ${s.strategy_id}`}`;
+
+/** `is_global` contradicting the prompt's scope: a 422 naming it. */
+function invalidScope(message: string, hint: string): never {
+  throw new ValidationError(`is_global ${message}. ${hint}`, [{ field: 'body.is_global', message }]);
+}
 
 /** Maps the database's uniqueness refusals to the 409s a user can act on. */
 function conflictFrom(err: unknown, input: { name?: string }): never {
@@ -277,6 +283,14 @@ export class PromptService {
             throw new NotFoundError(`No prompt with id ${id}`);
           }
           nameBefore = current.name;
+          const scopeProblem =
+            input.is_global === undefined ? undefined : scopeMismatch(input.is_global, current.strategy_id);
+          if (scopeProblem) {
+            invalidScope(
+              scopeProblem,
+              'The scope of a prompt cannot be changed; clone it into the other scope.',
+            );
+          }
           if (input.expected_version !== undefined && input.expected_version !== current.version) {
             throw new ConflictError(
               `Prompt #${id} is at version ${current.version}, but this edit was based on version ${input.expected_version}. ` +
@@ -373,7 +387,7 @@ export class PromptService {
   async clone(
     actor: Actor,
     id: number,
-    options: { name?: string; strategy_id?: number | null },
+    options: { name?: string; strategy_id?: number | null; is_global?: boolean },
   ): Promise<PromptView> {
     const source = await this.getRow(id);
     // A config stored before credentials were refused must not spread by copying.
@@ -384,6 +398,11 @@ export class PromptService {
         secrets,
       );
     }
+    const scopeProblem =
+      options.is_global === undefined || options.strategy_id !== undefined
+        ? undefined
+        : scopeMismatch(options.is_global, source.strategy_id);
+    if (scopeProblem) invalidScope(scopeProblem, 'Give strategy_id to clone into another scope.');
     const name = options.name ?? `${source.name} (copy)`;
     const variables = (await repo.findVersion(this.database.db, id, source.version))?.variables ?? [];
     try {

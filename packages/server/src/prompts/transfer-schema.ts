@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TEMPLATE_TYPES } from '../db/schema.js';
+import { id, text, timestampText } from '../http/fields.js';
 import {
   changeNote,
   description,
@@ -12,21 +13,21 @@ import {
 
 /** The export file format: every live prompt with its whole history, strategies named not numbered. */
 export const exportedVersion = z.strictObject({
-  version: z.number().int().positive(),
-  template_content: z.string().max(MAX_TEMPLATE_CHARS),
+  version: id,
+  template_content: text(MAX_TEMPLATE_CHARS),
   model_config: modelConfigSchema,
-  change_note: z.string().nullable(),
-  created_by: z.string().nullable(),
-  created_at: z.iso.datetime({ offset: true }),
+  change_note: text(2_000).nullable(),
+  created_by: text(1_000).nullable(),
+  created_at: timestampText,
 });
 
 export const exportedPrompt = z.strictObject({
-  name: z.string().trim().min(1).max(200),
-  description: z.string().nullable(),
+  name: text(200, { trim: true, min: 1 }),
+  description: text(10_000).nullable(),
   template_type: z.enum(TEMPLATE_TYPES),
-  language: z.string().min(2).max(20),
+  language: text(20, { min: 2 }),
   is_active: z.boolean(),
-  strategy: z.string().nullable().describe('Strategy name, or null for a global prompt'),
+  strategy: text(200).nullable().describe('Strategy name, or null for a global prompt'),
   versions: z.array(exportedVersion).min(1),
 });
 
@@ -34,7 +35,7 @@ export const exportDocument = z
   .strictObject({
     format: z.literal('promptledger-export'),
     format_version: z.literal(1),
-    exported_at: z.iso.datetime({ offset: true }),
+    exported_at: timestampText,
     prompts: z.array(exportedPrompt),
   })
   .meta({ id: 'PromptExport' });
@@ -48,7 +49,7 @@ export type ExportDocument = z.infer<typeof exportDocument>;
 const importedVersion = exportedVersion.extend({
   model_config: modelConfigInput,
   change_note: changeNote,
-  created_by: z.string().max(200).nullable(),
+  created_by: text(200).nullable(),
 });
 const importedPrompt = exportedPrompt.extend({
   name,

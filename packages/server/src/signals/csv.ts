@@ -1,37 +1,46 @@
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { DIRECTIONS, OUTCOMES, TEMPLATE_TYPES } from '../db/schema.js';
+import { idText, money, price, quantity, text as textField, timestamp } from '../http/fields.js';
 import { levelErrors } from './outcome.js';
 
 /**
- * One CSV row of signal history, as typed values. Blank cells are "not given". Dates are ISO 8601
- * (a date alone means midnight UTC).
+ * One CSV row of signal history, as typed values, checked with the same field types as the API (ids
+ * within int4, text PostgreSQL can store, bounded numbers). Blank cells are "not given". Dates are
+ * ISO 8601: a date alone means midnight UTC, a time without an offset is UTC, and a space may
+ * stand for the `T` (as spreadsheets and pandas write them).
  */
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-const num = z.preprocess(blankToUndefined, z.coerce.number().finite().optional());
-const positive = z.preprocess(blankToUndefined, z.coerce.number().positive().finite().optional());
-const int = z.preprocess(blankToUndefined, z.coerce.number().int().positive().optional());
-const text = z.preprocess(blankToUndefined, z.string().trim().optional());
-const date = z.preprocess(
-  blankToUndefined,
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
+const num = optional(z.coerce.number().pipe(money));
+const positive = optional(z.coerce.number().pipe(price));
+const int = optional(idText);
+const text = (max: number) => optional(textField(max, { trim: true }));
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const HAS_OFFSET = /(?:Z|[+-]\d{2}:?\d{2})$/i;
+const date = optional(
   z
     .string()
-    .refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 date or time')
-    .transform((s) => new Date(/^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : s))
-    .optional(),
+    .trim()
+    .transform((s) => {
+      if (DATE_ONLY.test(s)) return `${s}T00:00:00Z`;
+      const iso = s.replace(' ', 'T');
+      return HAS_OFFSET.test(iso) ? iso : `${iso}Z`;
+    })
+    .pipe(timestamp),
 );
 
 const columns = {
-  symbol: z.string().trim().min(1, 'is required').max(40),
+  symbol: textField(40, { trim: true, min: 1 }),
   direction: z.enum(DIRECTIONS),
   entry_price: positive,
   stop_loss: positive,
   take_profit: positive,
   confidence: z.preprocess(blankToUndefined, z.coerce.number().min(0).max(1).optional()),
-  rationale: text,
-  timeframe: text,
+  rationale: text(20_000),
+  timeframe: text(20),
   strategy_id: int,
-  quantity: positive,
+  quantity: optional(z.coerce.number().pipe(quantity)),
   prompt_template_id: int,
   prompt_version: int,
   prompt_type: z.preprocess(blankToUndefined, z.enum(TEMPLATE_TYPES).optional()),
@@ -80,7 +89,9 @@ export const csvRow = z.object(columns).superRefine((r, ctx) => {
   if (r.exit_time && r.created_at && r.exit_time < r.created_at) {
     ctx.addIssue({ code: 'custom', path: ['exit_time'], message: 'is before created_at' });
   }
-  if (r.created_at && r.created_at.getTime() > Date.now())
+  // Row checks run even when a field failed (zod keeps going to report every issue): a failed date
+  // is still text here.
+  if (r.created_at instanceof Date && r.created_at.getTime() > Date.now())
     ctx.addIssue({ code: 'custom', path: ['created_at'], message: 'is in the future' });
 });
 export type CsvRow = z.infer<typeof csvRow>;

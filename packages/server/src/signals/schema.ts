@@ -1,15 +1,23 @@
 import { z } from 'zod';
 import { DIRECTIONS, OUTCOMES, TEMPLATE_TYPES } from '../db/schema.js';
 import { pageOf, pageQuery } from '../http/common.js';
-
-const price = z.number().positive().finite();
-const when = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+import {
+  calendarDate,
+  count,
+  id,
+  idText,
+  money,
+  price,
+  quantity,
+  text,
+  timestamp as when,
+} from '../http/fields.js';
 
 export const signalPromptInput = z.strictObject({
-  template_id: z.number().int().positive(),
-  version: z.number().int().positive(),
+  template_id: id,
+  version: id,
   prompt_type: z.enum(TEMPLATE_TYPES),
-  timeframe: z.string().max(20).nullable().optional(),
+  timeframe: text(20).nullable().optional(),
   rendered_hash: z
     .string()
     .regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hex digest')
@@ -18,29 +26,29 @@ export const signalPromptInput = z.strictObject({
 });
 
 export const recordSignalBody = z.strictObject({
-  strategy_id: z.number().int().positive().nullable().optional(),
-  symbol: z.string().trim().min(1).max(40),
-  timeframe: z.string().max(20).nullable().optional(),
+  strategy_id: id.nullable().optional(),
+  symbol: text(40, { trim: true, min: 1 }),
+  timeframe: text(20).nullable().optional(),
   direction: z.enum(DIRECTIONS),
   entry_price: price.nullable().optional(),
   stop_loss: price.nullable().optional(),
   take_profit: price.nullable().optional(),
   confidence: z.number().min(0).max(1).nullable().optional(),
-  rationale: z.string().max(20_000).nullable().optional(),
-  quantity: z.number().positive().finite().nullable().optional(),
-  prompt_template_id: z.number().int().positive().nullable().optional(),
-  prompt_version: z.number().int().positive().nullable().optional(),
+  rationale: text(20_000).nullable().optional(),
+  quantity: quantity.nullable().optional(),
+  prompt_template_id: id.nullable().optional(),
+  prompt_version: id.nullable().optional(),
   prompt_type: z.enum(TEMPLATE_TYPES).nullable().optional(),
   prompts: z
     .array(signalPromptInput)
     .max(50)
     .optional()
     .describe('Every prompt that took part (system, analyses, consolidation)'),
-  llm_provider: z.string().max(100).nullable().optional(),
-  llm_model: z.string().max(200).nullable().optional(),
-  llm_latency_ms: z.number().int().min(0).nullable().optional(),
-  prompt_tokens: z.number().int().min(0).nullable().optional(),
-  completion_tokens: z.number().int().min(0).nullable().optional(),
+  llm_provider: text(100).nullable().optional(),
+  llm_model: text(200).nullable().optional(),
+  llm_latency_ms: count.nullable().optional(),
+  prompt_tokens: count.nullable().optional(),
+  completion_tokens: count.nullable().optional(),
   rendered_prompt_hash: z
     .string()
     .regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hex digest')
@@ -53,8 +61,8 @@ export type RecordSignalInput = z.infer<typeof recordSignalBody>;
 export const outcomeBody = z.strictObject({
   exit_price: price.optional(),
   exit_time: when.optional(),
-  profit_loss: z.number().finite().nullable().optional(),
-  quantity: z.number().positive().finite().optional(),
+  profit_loss: money.nullable().optional(),
+  quantity: quantity.optional(),
   cancelled: z.boolean().optional().describe('Close the signal as cancelled (never traded)'),
   correction: z
     .boolean()
@@ -62,7 +70,7 @@ export const outcomeBody = z.strictObject({
     .describe(
       'Replace the outcome of an already closed signal; the previous values are kept in the audit log',
     ),
-  note: z.string().max(2_000).optional(),
+  note: text(2_000).optional(),
 });
 export type OutcomeInput = z.infer<typeof outcomeBody>;
 
@@ -112,25 +120,27 @@ export const signalDetailSchema = signalSchema
   .extend({ prompts: z.array(signalPromptSchema) })
   .meta({ id: 'SignalDetail' });
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 export const listSignalsQuery = z.strictObject({
   ...pageQuery,
-  strategy_id: z.coerce.number().int().positive().optional(),
-  prompt_id: z.coerce.number().int().positive().optional(),
-  version: z.coerce.number().int().positive().optional(),
-  symbol: z.string().max(40).optional(),
+  strategy_id: idText.optional(),
+  prompt_id: idText.optional(),
+  version: idText.optional(),
+  symbol: text(40).optional(),
   outcome: z.enum(OUTCOMES).optional(),
-  from: isoDate.optional(),
-  to: isoDate.optional(),
+  from: calendarDate.optional(),
+  to: calendarDate.optional(),
 });
 export type ListSignalsQuery = z.infer<typeof listSignalsQuery>;
 export const signalPage = pageOf(signalSchema);
 
 export const generateBody = z.strictObject({
-  strategy_id: z.number().int().positive().nullable().optional(),
-  symbol: z.string().trim().min(1).max(40),
-  timeframes: z.array(z.string().trim().min(1).max(20)).min(1).max(8),
-  language: z.string().min(2).max(20).optional(),
+  strategy_id: id.nullable().optional(),
+  symbol: text(40, { trim: true, min: 1 }),
+  timeframes: z
+    .array(text(20, { trim: true, min: 1 }))
+    .min(1)
+    .max(8),
+  language: text(20, { min: 2 }).optional(),
   context: z
     .record(z.string(), z.unknown())
     .default({})

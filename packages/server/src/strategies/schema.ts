@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pageOf, pageQuery, queryBool } from '../http/common.js';
+import { text } from '../http/fields.js';
 
 export const strategySchema = z
   .object({
@@ -15,8 +16,8 @@ export const strategySchema = z
 export type StrategyView = z.infer<typeof strategySchema>;
 
 export const createStrategyBody = z.strictObject({
-  name: z.string().trim().min(1).max(200),
-  description: z.string().max(10_000).nullable().optional(),
+  name: text(200, { trim: true, min: 1 }),
+  description: text(10_000).nullable().optional(),
   is_active: z.boolean().optional(),
 });
 export type CreateStrategyInput = z.infer<typeof createStrategyBody>;
@@ -27,7 +28,7 @@ export type UpdateStrategyInput = z.infer<typeof updateStrategyBody>;
 export const listStrategiesQuery = z.strictObject({
   ...pageQuery,
   is_active: queryBool.optional(),
-  search: z.string().max(200).optional(),
+  search: text(200).optional(),
 });
 export type ListStrategiesQuery = z.infer<typeof listStrategiesQuery>;
 

@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// npm links a bin only when its target exists at install time, and dist/ is built after
+// `npm ci`: this file is in the repository so `npx promptledger-jinja` is linked in a fresh clone.
+import { existsSync } from 'node:fs';
+
+const cli = new URL('../dist/bin/promptledger-jinja.js', import.meta.url);
+if (!existsSync(cli)) {
+  process.stderr.write(
+    'promptledger-jinja is not built yet: run `npm run build` at the repository root (it compiles packages/*/dist), then try again.\n',
+  );
+  process.exit(1);
+}
+await import(cli.href);
