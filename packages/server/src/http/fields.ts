@@ -36,25 +36,34 @@ export function text(max: number, options: { min?: number; trim?: boolean } = {}
   return s.max(max).refine(storableText, STORABLE_MESSAGE);
 }
 
-/** Every string and key anywhere in a JSON value is storable text (for jsonb columns). */
+/** Deeper JSON is no configuration anyone writes, and every walk over it costs stack or time. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Every string and key anywhere in a JSON value is storable text (for jsonb columns), and it nests
+ * at most MAX_JSON_DEPTH levels. Iterative: a hostile body cannot exhaust the stack.
+ */
 export function storableJson(value: unknown): boolean {
-  const stack: unknown[] = [value];
+  const stack: [unknown, number][] = [[value, 0]];
   while (stack.length > 0) {
-    const v = stack.pop();
+    const [v, depth] = stack.pop()!;
     if (typeof v === 'string') {
       if (!storableText(v)) return false;
-    } else if (Array.isArray(v)) stack.push(...v);
-    else if (v !== null && typeof v === 'object') {
-      for (const [k, inner] of Object.entries(v)) {
-        if (!storableText(k)) return false;
-        stack.push(inner);
+    } else if (v !== null && typeof v === 'object') {
+      if (depth >= MAX_JSON_DEPTH) return false;
+      if (Array.isArray(v)) {
+        for (const item of v) stack.push([item, depth + 1]);
+      } else {
+        for (const [k, inner] of Object.entries(v)) {
+          if (!storableText(k)) return false;
+          stack.push([inner, depth + 1]);
+        }
       }
     }
   }
   return true;
 }
-export const STORABLE_JSON_MESSAGE =
-  'must not contain NUL characters or unpaired surrogates in any key or string';
+export const STORABLE_JSON_MESSAGE = `must not contain NUL characters or unpaired surrogates in any key or string, nor nest deeper than ${MAX_JSON_DEPTH} levels`;
 
 /**
  * Timestamps are kept to years 1900–9999: PostgreSQL has no year 0, JavaScript dates end in

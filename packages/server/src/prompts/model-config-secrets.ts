@@ -11,12 +11,37 @@ const SECRET_KEY = /^(api[-_]?key|token|secret|password|authorization)$|[-_](tok
 const MESSAGE =
   'looks like a credential; keep secrets in the server environment (LLM_API_KEY), not in a prompt';
 
-/** Every key path in `value` that names a secret, as field errors under `field`. */
+/**
+ * Every key path in `value` that names a secret, as field errors under `field`. Iterative, and
+ * paths are built only for the keys reported: a deeply nested body costs neither stack nor
+ * quadratic string building.
+ */
 export function secretFields(value: unknown, field: string): FieldError[] {
-  if (Array.isArray(value)) return value.flatMap((item, i) => secretFields(item, `${field}.${i}`));
-  if (value === null || typeof value !== 'object') return [];
-  return Object.entries(value).flatMap(([key, inner]) => [
-    ...(SECRET_KEY.test(key) ? [{ field: `${field}.${key}`, message: MESSAGE }] : []),
-    ...secretFields(inner, `${field}.${key}`),
-  ]);
+  interface Node {
+    value: unknown;
+    key: string;
+    parent: Node | undefined;
+  }
+  const pathOf = (node: Node): string => {
+    const keys: string[] = [];
+    for (let n: Node | undefined = node; n; n = n.parent) keys.push(n.key);
+    return keys.reverse().join('.');
+  };
+  const found: FieldError[] = [];
+  const stack: Node[] = [{ value, key: field, parent: undefined }];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const v = node.value;
+    if (v === null || typeof v !== 'object') continue;
+    const entries: [string, unknown][] = Array.isArray(v)
+      ? v.map((item, i): [string, unknown] => [String(i), item])
+      : Object.entries(v);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, inner] = entries[i]!;
+      const child = { value: inner, key, parent: node };
+      if (!Array.isArray(v) && SECRET_KEY.test(key)) found.push({ field: pathOf(child), message: MESSAGE });
+      stack.push(child);
+    }
+  }
+  return found;
 }
