@@ -59,7 +59,8 @@ async function serve(): Promise<void> {
   if (server.firstAdminKey) {
     out.write(
       `\nFirst start: an admin API key was created. It is shown only now; store it somewhere safe:\n\n    ${server.firstAdminKey}\n\n` +
-        `Open the Prompt Manager signed in:\n\n    ${server.url}/?token=${server.firstAdminKey}\n\n` +
+        // After '#': a fragment stays in the browser, so the key never reaches a server or proxy log.
+        `Open the Prompt Manager signed in:\n\n    ${server.url}/#token=${server.firstAdminKey}\n\n` +
         'Make more keys with `promptledger keys create --role editor`.\n',
     );
   }

@@ -13,6 +13,19 @@ describe('configuration', () => {
     expect(c.database).toEqual({ kind: 'pglite', dataDir: path.resolve('./data') });
     expect(c.logLevel).toBe('info');
     expect(c.adminToken).toBeUndefined();
+    expect(c.trustProxy).toBe(false);
+    expect(c.limits).toEqual({ authFailures: 10, authFailureWindowMs: 60_000, rendersInFlightPerKey: 8 });
+  });
+
+  it('reads the limits and which proxies to trust', () => {
+    const c = loadConfig({
+      PROMPTLEDGER_AUTH_FAILURE_LIMIT: '25',
+      PROMPTLEDGER_RENDER_CONCURRENCY: '2',
+      PROMPTLEDGER_TRUST_PROXY: '10.0.0.0/8,127.0.0.1',
+    });
+    expect(c.limits).toMatchObject({ authFailures: 25, rendersInFlightPerKey: 2 });
+    expect(c.trustProxy).toBe('10.0.0.0/8,127.0.0.1');
+    expect(loadConfig({ PROMPTLEDGER_TRUST_PROXY: 'on' }).trustProxy).toBe(true);
   });
 
   it('uses PostgreSQL when DATABASE_URL is set, and treats blank values as unset', () => {
@@ -32,6 +45,15 @@ describe('configuration', () => {
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ connection URL/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
     [{ PROMPTLEDGER_ADMIN_TOKEN: 'short' }, /PROMPTLEDGER_ADMIN_TOKEN must be at least 16 characters long/],
+    [{ PROMPTLEDGER_AUTH_FAILURE_LIMIT: '0' }, /PROMPTLEDGER_AUTH_FAILURE_LIMIT must be a positive integer/],
+    [
+      { PROMPTLEDGER_RENDER_CONCURRENCY: 'many' },
+      /PROMPTLEDGER_RENDER_CONCURRENCY must be a positive integer/,
+    ],
+    [
+      { PROMPTLEDGER_TRUST_PROXY: 'maybe' },
+      /PROMPTLEDGER_TRUST_PROXY must be off, on, or a comma-separated list/,
+    ],
   ])('rejects %o with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -49,12 +49,13 @@ describe.each(DRIVERS)('API keys from the CLI on %s', (kind) => {
     try {
       const first = await spawnServe(env);
       const m =
-        /First start: an admin API key was created[\s\S]*?\n\s+(pl_\S+)\n[\s\S]*?(http:\/\/\S+\/\?token=pl_\S+)/.exec(
+        /First start: an admin API key was created[\s\S]*?\n\s+(pl_\S+)\n[\s\S]*?(http:\/\/\S+\/#token=pl_\S+)/.exec(
           first.stdout(),
         );
       expect(m).not.toBeNull();
       const key = m![1]!;
-      expect(m![2]).toBe(`${first.url}/?token=${key}`);
+      expect(m![2]).toBe(`${first.url}/#token=${key}`);
+      expect(first.stdout()).not.toContain('?token=');
       const keys = await fetch(`${first.url}/api/v1/keys`, { headers: { authorization: `Bearer ${key}` } });
       expect(keys.status).toBe(200);
       first.child.kill('SIGTERM');

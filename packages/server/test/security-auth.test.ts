@@ -142,8 +142,8 @@ describe('an unknown key prefix costs the same scrypt work as a known one', () =
       }
       // Loose on purpose (a shared machine): the unknown path must not be an order of magnitude cheaper.
       const ratio = median(unknownMs) / median(knownMs);
-      expect(ratio).toBeGreaterThan(0.5);
-      expect(ratio).toBeLessThan(2);
+      expect(ratio).toBeGreaterThan(0.33);
+      expect(ratio).toBeLessThan(3);
       expect(hashesChecked).toHaveLength(15);
     } finally {
       await database.drop();

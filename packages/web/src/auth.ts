@@ -15,14 +15,36 @@ export function clearToken(): void {
   sessionStorage.removeItem(KEY);
 }
 
-/** Takes `?token=` from the address (the link the server prints at first start) and hides it. */
-export function takeTokenFromUrl(): void {
+/** What a sign-in link carried, read once from the address. */
+export interface LinkedToken {
+  /** The key from `#token=…` (the link the server prints at first start), or null. */
+  token: string | null;
+  /** The address had `?token=`: a query reaches the server and its logs, so it is not used. */
+  refusedQuery: boolean;
+}
+
+/**
+ * Takes the key from the address's fragment (`/#token=…`: a fragment is never sent to the server)
+ * and removes it by replacing the current history entry, so neither the address bar nor Back
+ * shows it. A `?token=` is removed the same way but not used.
+ */
+export function takeTokenFromUrl(): LinkedToken {
   const url = new URL(location.href);
-  const token = url.searchParams.get('token');
-  if (!token) return;
-  setToken(token);
+  const fragment = new URLSearchParams(url.hash.slice(1));
+  const token = fragment.get('token');
+  const refusedQuery = url.searchParams.has('token');
+  if (!token && !refusedQuery) return { token: null, refusedQuery };
+  fragment.delete('token');
   url.searchParams.delete('token');
-  history.replaceState(null, '', url.pathname + url.search + url.hash);
+  const hash = fragment.toString();
+  history.replaceState(history.state, '', url.pathname + url.search + (hash ? `#${hash}` : ''));
+  return { token, refusedQuery };
+}
+
+/** How a key is named on screen: its public prefix, never the secret. */
+export function keyLabel(token: string): string {
+  const m = /^(pl_[0-9a-f]{8})_/.exec(token);
+  return m ? `the key ${m[1]}…` : 'a configured admin token';
 }
 
 const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2 };

@@ -1,15 +1,15 @@
 /**
- * Prompt Manager entry: theme first (no flash), then the key (from `?token=` or this tab's
+ * Prompt Manager entry: theme first (no flash), then the key (from a `/#token=` link or this tab's
  * sessionStorage), the role, and the router. Monaco and uPlot load only when a dialog needs them.
  */
 import './style.css';
 import { api, setUnauthorizedHandler } from './api';
-import { clearToken, getToken, takeTokenFromUrl } from './auth';
+import { clearToken, getToken, setToken, takeTokenFromUrl } from './auth';
 import { h, replace } from './dom';
 import { renderCompare } from './pages/compare';
 import { renderLeaderboard } from './pages/leaderboard';
 import { renderPromptList } from './pages/prompt-list';
-import { renderSignIn } from './pages/sign-in';
+import { renderReplaceSession, renderSignIn } from './pages/sign-in';
 import { dispatch, route, startRouter } from './router';
 import { endSession, type Session, startSession } from './session';
 import { currentTheme, initTheme, onThemeChange, setTheme } from './theme';
@@ -90,11 +90,39 @@ async function boot(error?: string): Promise<void> {
   await dispatch();
 }
 
-takeTokenFromUrl();
+/** After the first start, a fragment change (the skip link's #main) matters only if it carries a key. */
+let started = false;
+
+const QUERY_REFUSED =
+  'That link carried the key in its query (?token=), which reaches server logs, so it was not used. ' +
+  'Use a link with #token= (what the server prints now) or paste the key.';
+
+/** A sign-in link's key is taken at once; replacing a different signed-in key asks first. */
+function start(): void {
+  const linked = takeTokenFromUrl();
+  const token = linked.token;
+  if (!token && started) return;
+  started = true;
+  const current = getToken();
+  if (token && current && current !== token) {
+    renderReplaceSession(root, current, token, (replace) => {
+      if (replace) setToken(token);
+      void boot();
+    });
+    return;
+  }
+  if (token) setToken(token);
+  void boot(linked.refusedQuery && !token && !current ? QUERY_REFUSED : undefined);
+}
+
 setUnauthorizedHandler((msg) => {
   clearToken();
   endSession();
   void boot(msg);
 });
+// A link opened in a tab already showing the app (same path) changes only the fragment: no reload,
+// but popstate then hashchange. Listen before the router does: its re-render rewrites the address.
+window.addEventListener('popstate', start);
+window.addEventListener('hashchange', start);
 startRouter();
-void boot();
+start();

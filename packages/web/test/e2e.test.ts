@@ -6,10 +6,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadLlmConfig } from '../../server/src/llm/config.js';
-import { type RunningServer, startServer } from '../../server/src/server.js';
+import type { RunningServer } from '../../server/src/server.js';
+import { CHROMIUM, haveChromium, launchChromium, startBrowserTestServer } from './helpers/browser.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DIST_INDEX = path.resolve(here, '../dist/index.html');
@@ -21,10 +21,8 @@ const SHOTS =
   process.env.UPDATE_SCREENSHOTS === '1'
     ? path.join(here, 'screenshots')
     : path.resolve(here, '../test-results/screenshots');
-const CHROMIUM = '/usr/bin/chromium';
 const ADMIN = 'e2e-admin-token-0123456789';
 
-const haveChromium = fs.existsSync(CHROMIUM);
 if (!haveChromium) {
   if (process.env.CI === 'true')
     throw new Error(`${CHROMIUM} is missing: the web end-to-end tests cannot run (CI).`);
@@ -79,33 +77,8 @@ describe.skipIf(!haveChromium)('Prompt Manager in the browser', () => {
     }
     fs.mkdirSync(SHOTS, { recursive: true });
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'promptledger-web-e2e-'));
-    const launching = chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-quic',
-        '--disable-sync',
-      ],
-    });
-    server = await startServer({
-      port: 0,
-      host: '127.0.0.1',
-      database: { kind: 'pglite', dataDir },
-      dataDir,
-      adminToken: ADMIN,
-      logLevel: 'silent',
-      breakevenEpsilon: 0.05,
-      llm: loadLlmConfig({}),
-      rollupCron: null,
-      logFormat: 'json',
-      trustProxy: false,
-      limits: { authFailures: 10, authFailureWindowMs: 60_000, rendersInFlightPerKey: 8 },
-    });
+    const launching = launchChromium();
+    server = await startBrowserTestServer(dataDir, ADMIN);
     base = server.url;
     browser = await launching;
     // 25 prompts besides the 3 the seed writes: three pages of ten.
@@ -139,10 +112,10 @@ describe.skipIf(!haveChromium)('Prompt Manager in the browser', () => {
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('signs in with ?token= and lists the prompts, ten a page', async () => {
-    await page.goto(`${base}/?token=${ADMIN}`);
+  it('signs in with #token= and lists the prompts, ten a page', async () => {
+    await page.goto(`${base}/#token=${ADMIN}`);
     await page.getByRole('button', { name: 'New prompt' }).waitFor();
-    expect(new URL(page.url()).searchParams.get('token')).toBeNull(); // the key leaves the address bar
+    expect(page.url()).not.toContain(ADMIN); // the key leaves the address bar
     await expect.poll(() => page.locator('.page-info').textContent()).toContain('of 28 prompts');
     expect(await page.locator('table.prompts tbody tr').count()).toBe(10);
     await shoot('prompt-list');
@@ -420,7 +393,7 @@ describe.skipIf(!haveChromium)('Prompt Manager in the browser', () => {
     const viewerKey = (await call('POST', '/keys', { name: 'e2e viewer', role: 'viewer' })).token as string;
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const viewer = await ctx.newPage();
-    await viewer.goto(`${base}/prompts?token=${viewerKey}`);
+    await viewer.goto(`${base}/prompts#token=${viewerKey}`);
     await viewer
       .getByRole('row')
       .filter({ hasText: 'Bulk prompt 01' })
@@ -435,7 +408,7 @@ describe.skipIf(!haveChromium)('Prompt Manager in the browser', () => {
     const editorKey = (await call('POST', '/keys', { name: 'e2e editor', role: 'editor' })).token as string;
     const ctx2 = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const editor = await ctx2.newPage();
-    await editor.goto(`${base}/prompts?token=${editorKey}`);
+    await editor.goto(`${base}/prompts#token=${editorKey}`);
     await editor.getByRole('button', { name: 'New prompt' }).waitFor();
     // The toolbar renders before the list's first page arrives: wait for a row, then count.
     await editor

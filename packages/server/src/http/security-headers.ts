@@ -1,9 +1,10 @@
 /**
  * Content Security Policies. The Prompt Manager loads only its own files: no inline or eval'd
- * script, no other origin, no framing. Monaco needs two allowances, found by running it under the
- * policy (packages/web/test/csp.test.ts): it injects <style> elements at runtime with no nonce
- * support ('unsafe-inline' styles; scripts stay strict), and its editor worker is a same-origin
- * module file built by Vite ('self' workers).
+ * script, no other origin, no framing. What Monaco needs was found by running it under the policy
+ * (packages/web/test/security.test.ts reports every violation): it injects <style> elements and
+ * writes style="" attributes at runtime, with no nonce support, so styles allow 'unsafe-inline'
+ * (scripts stay strict); its CSS draws some icons from data: images; its editor worker is a
+ * same-origin module file built by Vite ('self' workers, no blob:).
  */
 export const UI_CSP = {
   defaultSrc: ["'self'"],
