@@ -242,6 +242,13 @@ function reverseIterator(value: unknown): PyIterator | null {
   } else if (isMapping(value)) {
     type = 'dict_reversekeyiterator';
     items = () => toList(value);
+  } else if (value instanceof DictView) {
+    type = `dict_reverse${value.kind === 'dict_keys' ? 'key' : value.kind === 'dict_values' ? 'value' : 'item'}iterator`;
+    items = () => value.items();
+  } else if (value instanceof Undefined) {
+    // Undefined has a len() of 0 and a __getitem__, so reversed() accepts it.
+    type = 'reversed';
+    items = () => [];
   } else return null;
   const n = Array.isArray(value) ? value.length : value instanceof PyRange ? value.length : length(value);
   return new PyIterator(type, null, () => backwards(items, n));
