@@ -4,7 +4,7 @@
  *
  *   promptledger-jinja --batch < cases.jsonl     one JSON result line per input line, in order
  *   promptledger-jinja TEMPLATE_FILE [--context JSON_FILE] [--strict] [--autoescape]
- *                      [--trim-blocks] [--lstrip-blocks] [--keep-trailing-newline]
+ *                      [--trim-blocks] [--lstrip-blocks] [--keep-trailing-newline] [--loop-controls]
  *   promptledger-jinja --version | --help
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -22,9 +22,10 @@ const HELP = `Usage:
       Reads JSON lines {"id", "template", "context", "options"} on stdin and writes one line per
       input: {"id", "output"} or {"id", "error": {"type", "message", "line", "column"}}.
       options: trim_blocks, lstrip_blocks, keep_trailing_newline, autoescape, undefined
-      ("default" | "strict"), templates (name -> source for include/extends/import), limits.
+      ("default" | "strict"), templates (name -> source for include/extends/import), limits,
+      extensions (["jinja2.ext.loopcontrols"] enables {% break %} and {% continue %}).
   promptledger-jinja TEMPLATE_FILE [--context JSON_FILE] [--strict] [--autoescape]
-      [--trim-blocks] [--lstrip-blocks] [--keep-trailing-newline]
+      [--trim-blocks] [--lstrip-blocks] [--keep-trailing-newline] [--loop-controls]
       Renders one template file to stdout; include/extends/import resolve next to it.
   promptledger-jinja --version
 `;
@@ -82,6 +83,14 @@ function envFromOptions(opts: unknown): Environment {
     autoescape: get(opts, 'autoescape') === true,
     undefined: get(opts, 'undefined') === 'strict' ? 'strict' : 'default',
   };
+  // Jinja2's `extensions`, by its import names; the engine implements only loopcontrols.
+  const extensions = get(opts, 'extensions');
+  if (Array.isArray(extensions)) {
+    for (const ext of extensions) {
+      if (ext === 'jinja2.ext.loopcontrols') o.loopControls = true;
+      else throw new Error(`unsupported extension ${JSON.stringify(ext)}`);
+    }
+  }
   const templates = get(opts, 'templates');
   if (templates instanceof Map) {
     const table = new Map<string, string>();
@@ -184,6 +193,7 @@ function single(args: string[]): number {
     else if (a === '--trim-blocks') opts.trimBlocks = true;
     else if (a === '--lstrip-blocks') opts.lstripBlocks = true;
     else if (a === '--keep-trailing-newline') opts.keepTrailingNewline = true;
+    else if (a === '--loop-controls') opts.loopControls = true;
     else if (a.startsWith('-')) {
       process.stderr.write(`unknown option ${a}\n${HELP}`);
       return 2;

@@ -20,6 +20,7 @@ import type {
   StmtOf,
   TemplateNode,
 } from './nodes.js';
+import { BREAK, CONTINUE, LoopControl } from './runtime/loop-control.js';
 import {
   itemAt,
   LoopContext,
@@ -83,7 +84,14 @@ import {
   Undefined,
   unaryOp,
 } from './values.js';
-import { capturesScope, hasStores, referencesName } from './walk.js';
+import {
+  capturesScope,
+  firstStoreOf,
+  hasLoopControl,
+  hasScopedBlock,
+  hasStores,
+  referencesName,
+} from './walk.js';
 
 interface Frame {
   /** Inside an `if` test/body or an inline if: unknown filters/tests fail at run time only. */
@@ -231,6 +239,17 @@ function runAll(fns: StmtFn[]): StmtFn {
   return (rt, s) => {
     for (let i = 0; i < n; i++) fns[i]!(rt, s);
   };
+}
+
+/** Runs a loop body that may `{% break %}`/`{% continue %}`: the signal that ended it, or null. */
+function runControlled(body: StmtFn, rt: RenderState, s: Scope): LoopControl | null {
+  try {
+    body(rt, s);
+    return null;
+  } catch (e) {
+    if (e instanceof LoopControl) return e;
+    throw e;
+  }
 }
 
 /** Loads a template for include/import/extends from the value a template computed. */
@@ -496,6 +515,13 @@ export class Compiler {
   private readonly blocks = new Map<string, StmtFn>();
   /** Whether some frame starts with unassigned locals (set during compilation, in source order). */
   private hasUnassigned = false;
+  /** Loops enclosing the statement being compiled, within the current macro/block/template body. */
+  private loopDepth = 0;
+  /**
+   * The first `{% break %}`/`{% continue %}` outside a loop. Jinja2 emits it as Python and Python's
+   * compile() rejects it only after code generation, so every template error wins over it.
+   */
+  private strayLoopControl: { message: string; at: { line: number; column: number } } | null = null;
 
   constructor(
     private readonly env: EngineEnv,
@@ -507,6 +533,7 @@ export class Compiler {
     const { frame, init } = this.inner(ast.body, null, true);
     frame.toplevel = true;
     const body = this.stmts(ast.body, frame);
+    if (this.strayLoopControl !== null) this.fail(this.strayLoopControl.message, this.strayLoopControl.at);
     const root: StmtFn =
       init === null
         ? body
@@ -564,6 +591,7 @@ export class Compiler {
       try {
         fn(rt, s);
       } catch (e) {
+        if (e instanceof LoopControl) throw e;
         throw locateError(e, line, column, name);
       }
     };
@@ -682,6 +710,9 @@ export class Compiler {
           rt.tc.parent = parent;
         }, node);
       }
+      case 'Break':
+      case 'Continue':
+        return this.loopControl(node);
       case 'Autoescape': {
         const value = this.expr(node.value, frame);
         const { frame: bodyFrame, init } = this.inner(node.body, frame, frame.root);
@@ -701,6 +732,29 @@ export class Compiler {
           }
         }, node);
       }
+    }
+  }
+
+  private loopControl(node: StmtOf<'Break' | 'Continue'>): StmtFn {
+    const signal = node.kind === 'Break' ? BREAK : CONTINUE;
+    if (this.loopDepth === 0 && this.strayLoopControl === null) {
+      // Python's own wording, which is what Jinja2 reports.
+      const message = node.kind === 'Break' ? "'break' outside loop" : "'continue' not properly in loop";
+      this.strayLoopControl = { message, at: node };
+    }
+    return () => {
+      throw signal;
+    };
+  }
+
+  /** Compiles a body that runs as a function of its own in Jinja2 (macro, caller, block): loops outside do not count. */
+  private outsideLoops<T>(compile: () => T): T {
+    const saved = this.loopDepth;
+    this.loopDepth = 0;
+    try {
+      return compile();
+    } finally {
+      this.loopDepth = saved;
     }
   }
 
@@ -900,6 +954,9 @@ export class Compiler {
   }
 
   private forStmt(node: StmtOf<'For'>, frame: Frame): StmtFn {
+    const loopStore = firstStoreOf([node], 'loop');
+    if (loopStore !== undefined)
+      this.fail("Can't assign to special loop variable in for-loop target", loopStore);
     const loopFrame = this.inner(
       node.body,
       frame,
@@ -913,10 +970,17 @@ export class Compiler {
     const elseInit = elseFrame.init;
     const iter = this.expr(node.iter, frame);
     const assign = this.assignTarget(node.target, inner);
+    this.loopDepth++;
     const body = this.stmts(node.body, inner);
-    const else_ = node.else_.length > 0 ? this.stmts(node.else_, elseFrame.frame) : null;
+    this.loopDepth--;
+    // A recursive loop's `else` runs inside its loop function but after its Python `for`.
+    const compileElse = (): StmtFn | null =>
+      node.else_.length > 0 ? this.stmts(node.else_, elseFrame.frame) : null;
+    const else_ = node.recursive ? this.outsideLoops(compileElse) : compileElse();
+    const controlled = hasLoopControl(node.body);
     const test = node.test ? this.expr(node.test, inner) : null;
-    const usesLoop = referencesName(node.body, 'loop');
+    // A scoped block reads `loop` by name at run time, so Jinja2 makes the loop variable for it too.
+    const usesLoop = referencesName(node.body, 'loop') || hasScopedBlock([...node.body, ...node.else_]);
     const freshScopes = hasStores(node.body);
     const recursive = node.recursive;
     const slots = inner.slots!;
@@ -963,6 +1027,7 @@ export class Compiler {
       if (init) init(rt, scope);
       const budget = rt.budget;
       const isRange = items instanceof PyRange;
+      let completed = false;
       let i = 0;
       for (; i < items.length; i++) {
         budget.chunk -= 1;
@@ -978,9 +1043,16 @@ export class Compiler {
           item = fromHost(item);
         if (targetSlot < 0) assign(rt, scope, item);
         else scope.a[targetSlot] = item;
-        body(rt, scope);
+        if (!controlled) body(rt, scope);
+        else {
+          const signal = runControlled(body, rt, scope);
+          if (signal === null) completed = true;
+          else if (signal === BREAK) break;
+        }
       }
-      if (i === 0 && else_) {
+      // Jinja2 clears its "no iteration" flag at the end of the body, so `else` runs when no
+      // iteration ran to its end: none at all, or each one left by break/continue.
+      if (else_ && (controlled ? !completed : items.length === 0)) {
         const elseScope = frameScope(s, elseBody);
         if (elseInit) elseInit(rt, elseScope);
         else_(rt, elseScope);
@@ -1021,7 +1093,7 @@ export class Compiler {
     const kwargsSlot = slots.indexOf('kwargs');
     const firstDefault = nArgs - sig.defaults.length;
     const defaults = sig.defaults.map((d) => this.expr(d, frame));
-    const body = this.stmts(bodyNodes, frame);
+    const body = this.outsideLoops(() => this.stmts(bodyNodes, frame));
     const explicitCaller = argNames.includes('caller');
     const callerIndex = argNames.indexOf('caller');
     if (callerIndex >= 0 && callerIndex < firstDefault) {
@@ -1173,7 +1245,7 @@ export class Compiler {
     } else {
       // Blocks are isolated functions in Jinja2: no enclosing frame.
       const { frame: blockFrame, init } = this.inner(node.body, null, false);
-      const body = this.stmts(node.body, blockFrame);
+      const body = this.outsideLoops(() => this.stmts(node.body, blockFrame));
       fn =
         init === null
           ? body

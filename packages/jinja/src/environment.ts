@@ -38,6 +38,11 @@ export interface EnvironmentOptions {
   undefined?: 'default' | 'strict';
   loader?: Loader;
   limits?: Partial<Limits>;
+  /**
+   * Accept `{% break %}` and `{% continue %}` in loops, as Jinja2 does with the
+   * `jinja2.ext.loopcontrols` extension. Default false: they are unknown tags, as in plain Jinja2.
+   */
+  loopControls?: boolean;
 }
 
 export interface FilterOptions {
@@ -122,6 +127,7 @@ export class Environment implements EngineEnv {
   readonly trimBlocks: boolean;
   readonly lstripBlocks: boolean;
   readonly keepTrailingNewline: boolean;
+  readonly loopControls: boolean;
   private readonly loader: Loader | undefined;
   private readonly cache = new Map<string, Template>();
 
@@ -129,6 +135,7 @@ export class Environment implements EngineEnv {
     this.trimBlocks = options.trimBlocks === true;
     this.lstripBlocks = options.lstripBlocks === true;
     this.keepTrailingNewline = options.keepTrailingNewline === true;
+    this.loopControls = options.loopControls === true;
     this.autoescape = options.autoescape === true;
     this.strict = options.undefined === 'strict';
     this.loader = options.loader;
@@ -248,7 +255,7 @@ export class Environment implements EngineEnv {
         },
         name,
       );
-      const ast = parseTokens(tokens, name);
+      const ast = parseTokens(tokens, name, { loopControls: this.loopControls });
       return new Compiler(this, name, lines).compile(ast);
     } catch (e) {
       if (e instanceof TemplateError) {

@@ -147,7 +147,7 @@ export function validate(source: string, options: ValidateOptions = {}): Validat
     const startLine = t.line;
     i = j;
     if (startLine <= firstLine) continue;
-    const err = checkTag(t.type === 'variable_begin', inner, tokens[j] ?? t);
+    const err = checkTag(t.type === 'variable_begin', inner, tokens[j] ?? t, env.loopControls);
     if (err && !errors.some((x) => x.line === err.line)) {
       errors.push({ ...err, sourceLine: lines[err.line - 1] ?? '' });
     }
@@ -156,7 +156,12 @@ export function validate(source: string, options: ValidateOptions = {}): Validat
 }
 
 /** Parses one tag's contents on its own; returns the problem, if any. */
-function checkTag(isVariable: boolean, inner: Token[], end: Token): Omit<SyntaxProblem, 'sourceLine'> | null {
+function checkTag(
+  isVariable: boolean,
+  inner: Token[],
+  end: Token,
+  loopControls: boolean,
+): Omit<SyntaxProblem, 'sourceLine'> | null {
   const eof: Token = { type: 'eof', value: '', line: end.line, column: end.column, pos: end.pos };
   const parseExpr = (toks: Token[]): TemplateError | null => {
     const stream = [...toks, { ...eof, type: 'variable_end' as const }, eof];
@@ -180,7 +185,8 @@ function checkTag(isVariable: boolean, inner: Token[], end: Token): Omit<SyntaxP
         column: head?.column ?? end.column,
       };
     }
-    if (!KNOWN_TAGS.has(head.value)) {
+    const loopControl = loopControls && (head.value === 'break' || head.value === 'continue');
+    if (!KNOWN_TAGS.has(head.value) && !loopControl) {
       return { message: `Encountered unknown tag '${head.value}'.`, line: head.line, column: head.column };
     }
     if (head.value === 'if' || head.value === 'elif' || head.value === 'print' || head.value === 'extends') {
@@ -200,7 +206,8 @@ function checkTag(isVariable: boolean, inner: Token[], end: Token): Omit<SyntaxP
 
 function parseForMeta(source: string): TemplateNode {
   const src = normalizeSource(source, false);
-  return parseTokens(tokenize(src, {}, undefined));
+  // Introspection accepts break/continue: whether they are allowed is the environment's (validate's) call.
+  return parseTokens(tokenize(src, {}, undefined), undefined, { loopControls: true });
 }
 
 // --- undeclared variables and attribute paths ------------------------------------------------

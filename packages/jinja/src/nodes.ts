@@ -86,7 +86,9 @@ export type Stmt =
   | ({ kind: 'Extends'; template: Expr } & Pos)
   | ({ kind: 'Assign'; target: Expr; node: Expr } & Pos)
   | ({ kind: 'AssignBlock'; target: Expr; filter: ExprOf<'Filter'> | null; body: Stmt[] } & Pos)
-  | ({ kind: 'Autoescape'; value: Expr; body: Stmt[] } & Pos);
+  | ({ kind: 'Autoescape'; value: Expr; body: Stmt[] } & Pos)
+  /** `{% break %}` / `{% continue %}`: only with the loop-controls option (Jinja2's loopcontrols). */
+  | ({ kind: 'Break' | 'Continue' } & Pos);
 
 export type StmtOf<K extends Stmt['kind']> = Extract<Stmt, { kind: K }>;
 

@@ -71,6 +71,11 @@ function pyRepr(s: string): string {
     : `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
+export interface ParserOptions {
+  /** Accept `{% break %}` and `{% continue %}` (Jinja2's `jinja2.ext.loopcontrols`). */
+  loopControls?: boolean;
+}
+
 export class Parser {
   private i = 0;
   private readonly tagStack: string[] = [];
@@ -80,6 +85,7 @@ export class Parser {
   constructor(
     private readonly tokens: Token[],
     private readonly name?: string,
+    private readonly options: ParserOptions = {},
   ) {}
 
   // --- token stream helpers -------------------------------------------------------------
@@ -229,6 +235,10 @@ export class Parser {
   private parseStatement(): Stmt {
     const t = this.cur;
     if (t.type !== 'name') this.fail('tag name expected', t);
+    if (this.options.loopControls === true && (t.value === 'break' || t.value === 'continue')) {
+      this.next();
+      return { kind: t.value === 'break' ? 'Break' : 'Continue', ...this.pos(t) };
+    }
     if (!STATEMENT_KEYWORDS.has(t.value)) this.failUnknownOrEof(t.value, t);
     this.tagStack.push(t.value);
     this.enter();
@@ -937,9 +947,9 @@ function setCtx(e: Expr, ctx: 'store' | 'param'): void {
 }
 
 /** Parses a token list into a template AST; stack exhaustion becomes a LimitError. */
-export function parseTokens(tokens: Token[], name?: string): TemplateNode {
+export function parseTokens(tokens: Token[], name?: string, options: ParserOptions = {}): TemplateNode {
   try {
-    return new Parser(tokens, name).parse();
+    return new Parser(tokens, name, options).parse();
   } catch (e) {
     if (e instanceof RangeError)
       throw new LimitError('recursion', 'template nesting is too deep', undefined, name);

@@ -214,6 +214,91 @@ export class PyRange extends PyObject {
   }
 }
 
+/**
+ * Python prints the object's memory address, which differs on every run. A fixed one keeps a
+ * render deterministic (rendered prompts are hashed), at the price of never equalling CPython's.
+ */
+export const ITERATOR_ADDRESS = '0x7f0000000000';
+
+/**
+ * Python iterators: what Jinja2's select/reject/selectattr/rejectattr, map, items, batch, slice,
+ * unique (generators) and reverse (`reversed(…)`) return. Like Python's, they are single-pass and
+ * lazy: no len() (`|length` raises), no subscripts (`[0]` is undefined), always true, printed as
+ * `<generator object select_or_reject at 0x…>`, and a second iteration finds them exhausted.
+ */
+export class PyIterator extends PyObject implements Iterator<unknown> {
+  /** The running iterator, made on first use (many are only ever drained whole). */
+  private source: Iterator<unknown> | null = null;
+  private drained = false;
+
+  constructor(
+    /** Python's type name: `generator`, `list_reverseiterator`, `range_iterator`… */
+    private readonly type: string,
+    /** A generator's function name (`select_or_reject`); null for the other iterators. */
+    private readonly functionName: string | null,
+    private readonly start: () => Iterator<unknown>,
+    /**
+     * The same items as a list, computed without a JS generator (resuming one per item costs more
+     * than the work in `|list`, `|join`, `for`); used when the iterator is drained untouched.
+     */
+    private readonly all: (() => unknown[]) | null = null,
+  ) {
+    super();
+  }
+
+  pyTypeName(): string {
+    return this.type;
+  }
+
+  override pyRepr(): string {
+    return this.functionName === null
+      ? `<${this.type} object at ${ITERATOR_ADDRESS}>`
+      : `<generator object ${this.functionName} at ${ITERATOR_ADDRESS}>`;
+  }
+
+  next(): IteratorResult<unknown> {
+    if (this.source === null) {
+      if (this.drained) return { done: true, value: undefined };
+      this.source = this.start();
+    }
+    return this.source.next();
+  }
+
+  /** `list(it)`: the remaining items. */
+  drain(): unknown[] {
+    if (this.source === null) {
+      if (this.drained) return [];
+      if (this.all !== null) {
+        this.drained = true;
+        return this.all();
+      }
+      this.source = this.start();
+    }
+    const out: unknown[] = [];
+    const src = this.source;
+    // A direct loop: V8 spreads custom iterators slowly.
+    for (let r = src.next(); r.done !== true; r = src.next()) out.push(r.value);
+    return out;
+  }
+
+  /**
+   * Itself, without `return()`: a consumer that stops early (`|first`, `in`) leaves the rest for
+   * the next one, as `next(iter(gen))` does in Python.
+   */
+  [Symbol.iterator](): Iterator<unknown> {
+    return this;
+  }
+}
+
+/** A Python generator named `name`: `start` makes its items lazily, `all` (optional) eagerly. */
+export function pyGenerator(
+  name: string,
+  start: () => Iterator<unknown>,
+  all: (() => unknown[]) | null = null,
+): PyIterator {
+  return new PyIterator('generator', name, start, all);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Mappings
 
@@ -740,6 +825,7 @@ export function iterate(v: unknown): Iterable<unknown> {
 
 /** `list(v)`: a fresh array of the items. */
 export function toList(v: unknown): unknown[] {
+  if (v instanceof PyIterator) return v.drain();
   const it = iterate(v);
   return Array.isArray(it) ? it.slice() : [...it];
 }

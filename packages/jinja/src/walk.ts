@@ -15,6 +15,8 @@ export function children(n: AnyNode): AnyNode[] {
   const out: AnyNode[] = [];
   switch (n.kind) {
     case 'Data':
+    case 'Break':
+    case 'Continue':
     case 'Name':
     case 'NSRef':
     case 'Const':
@@ -179,4 +181,44 @@ export function capturesScope(nodes: readonly AnyNode[]): boolean {
     stack.push(...children(n));
   }
   return false;
+}
+
+/** Whether `{% break %}`/`{% continue %}` occur under `nodes` (including nested loops: conservative). */
+export function hasLoopControl(nodes: readonly AnyNode[]): boolean {
+  const stack: AnyNode[] = [...nodes];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.kind === 'Break' || n.kind === 'Continue') return true;
+    stack.push(...children(n));
+  }
+  return false;
+}
+
+/** Every node under `nodes`, blocks and macros included (Jinja2's `find_all`), in no particular order. */
+function findAll(nodes: readonly AnyNode[], match: (n: AnyNode) => boolean): AnyNode | undefined {
+  const stack: AnyNode[] = [...nodes];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (match(n)) return n;
+    stack.push(...children(n));
+  }
+  return undefined;
+}
+
+/** Whether a `{% block … scoped %}` occurs under `nodes` (it can read the enclosing loop's `loop`). */
+export function hasScopedBlock(nodes: readonly AnyNode[]): boolean {
+  return findAll(nodes, (n) => n.kind === 'Block' && n.scoped) !== undefined;
+}
+
+/** The first (in source order) assignment of `name` under `nodes`: a `set` or `for` target. */
+export function firstStoreOf(nodes: readonly AnyNode[], name: string): AnyNode | undefined {
+  let first: AnyNode | undefined;
+  findAll(nodes, (n) => {
+    if (n.kind === 'Name' && n.ctx === 'store' && n.name === name) {
+      if (first === undefined || n.line < first.line || (n.line === first.line && n.column < first.column))
+        first = n;
+    }
+    return false;
+  });
+  return first;
 }

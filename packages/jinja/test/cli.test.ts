@@ -54,6 +54,12 @@ describe('promptledger-jinja CLI', () => {
       }),
       JSON.stringify({ id: 'f', template: '{% if %}' }),
       JSON.stringify({ id: 'g', template: "{{ ''.__class__.__mro__ }}" }),
+      JSON.stringify({
+        id: 'h',
+        template: '{% for i in [1, 2, 3] %}{% if i == 2 %}{% break %}{% endif %}{{ i }}{% endfor %}',
+        options: { extensions: ['jinja2.ext.loopcontrols'] },
+      }),
+      JSON.stringify({ id: 'i', template: '', options: { extensions: ['jinja2.ext.do'] } }),
     ].join('\n');
     const { stdout, status } = cli(['--batch'], `${input}\n`);
     expect(status).toBe(0);
@@ -61,7 +67,7 @@ describe('promptledger-jinja CLI', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(lines).toHaveLength(8);
+    expect(lines).toHaveLength(10);
     expect(lines[0]).toEqual({ id: 'a', output: '43.0|z' });
     expect(lines[1].id).toBeNull();
     expect(lines[1].error.type).toBe('runtime');
@@ -74,6 +80,8 @@ describe('promptledger-jinja CLI', () => {
     expect(lines[5].error.type).toBe('limit');
     expect(lines[6].error).toMatchObject({ type: 'syntax', line: 1 });
     expect(lines[7].error.type).toBe('security');
+    expect(lines[8]).toEqual({ id: 'h', output: '1' });
+    expect(lines[9].error.message).toBe('unsupported extension "jinja2.ext.do"');
   });
 
   it('renders a single file with a context file and supports --version/--help', () => {
@@ -86,7 +94,10 @@ describe('promptledger-jinja CLI', () => {
     expect(r.status).toBe(0);
     expect(cli(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     expect(cli(['--help']).stdout).toContain('--batch');
+    writeFileSync(join(dir, 'loop.j2'), '{% for i in [1, 2] %}{{ i }}{% break %}{% endfor %}');
+    expect(cli([join(dir, 'loop.j2'), '--loop-controls']).stdout).toBe('1');
     const bad = cli([join(dir, 'missing.j2')]);
     expect(bad.status).toBe(1);
-  });
+    // Five tsx start-ups in a row: ~3 s each when the shared 2-core machine is loaded.
+  }, 60_000);
 });

@@ -707,6 +707,23 @@ describe('through the engine', () => {
     expect(validateTemplate(source)).toEqual([]);
     expect(validateTemplate('{{ x | no_such_filter }}')).not.toEqual([]);
   });
+
+  it('lets stored prompts use {% break %} and {% continue %} (Jinja2 loopcontrols)', () => {
+    const source =
+      '{% for m in messages %}{% if m.skip %}{% continue %}{% endif %}{{ m.text }}{% if loop.index >= 2 %}{% break %}{% endif %}{% endfor %}';
+    expect(validateTemplate(source)).toEqual([]);
+    const messages = [
+      { text: 'a', skip: false },
+      { text: 'b', skip: true },
+      { text: 'c', skip: false },
+      { text: 'd', skip: false },
+    ];
+    expect(createEnvironment().fromString(source).render({ messages })).toBe('ac');
+    expect(createEnvironment({ undefined: 'strict' }).fromString(source).render({ messages })).toBe('ac');
+    expect(validateTemplate('{% break %}')).toEqual([
+      { message: "'break' outside loop", line: 1, column: 4 },
+    ]);
+  });
 });
 
 describe('docs/filters.md', () => {

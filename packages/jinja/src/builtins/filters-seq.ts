@@ -1,7 +1,7 @@
 /**
  * Sequence, mapping and number filters: sorting, grouping, batching, aggregation, selection by
- * filter/test name, conversions. Jinja2 returns generators from several of these (map, select,
- * batch, …); we return lists, which iterate the same way.
+ * filter/test name, conversions. Where Jinja2 returns a generator or iterator (map, select, items,
+ * batch, slice, unique, reverse), so do these (see pyiter.ts), lazy in the same places.
  */
 import { TemplateRuntimeError } from '../errors.js';
 import { pyRound } from '../format.js';
@@ -27,8 +27,10 @@ import {
   escape as markupEscape,
   namedTuple,
   PyFloat,
+  PyIterator,
   PyRange,
   pyCompare,
+  pyGenerator,
   toList,
   toNumber,
   toStr,
@@ -192,6 +194,7 @@ seqFilters.last = (ctx, value) => {
 };
 
 seqFilters.random = (ctx, value) => {
+  if (value instanceof PyIterator) length(value); // random.choice needs len(): raises
   const items = toList(value);
   if (items.length === 0) return ctx.makeUndefined(undefined, 'No random item, sequence was empty.');
   return items[Math.floor(Math.random() * items.length)];
@@ -214,6 +217,8 @@ seqFilters.reverse = (ctx, value) => {
   // Only a TypeError ("not iterable") becomes Jinja2's FilterArgumentError; a strict Undefined's
   // UndefinedError propagates.
   if (value instanceof Undefined && value.strict) throw undefinedError(value);
+  const reversed = reverseIterator(value);
+  if (reversed !== null) return reversed;
   let items: unknown[];
   try {
     items = toList(value);
@@ -224,11 +229,46 @@ seqFilters.reverse = (ctx, value) => {
   return items.reverse();
 };
 
-seqFilters.items = (_ctx, value) => {
-  if (value instanceof Undefined) return []; // strict or not: Jinja2 checks isinstance first
+/** Python's `reversed(value)` for the types that support it (else null: Jinja2 makes a list). */
+function reverseIterator(value: unknown): PyIterator | null {
+  let type: string;
+  let items: () => readonly unknown[];
+  if (Array.isArray(value)) {
+    type = isTuple(value) ? 'reversed' : 'list_reverseiterator';
+    items = () => value;
+  } else if (value instanceof PyRange) {
+    type = 'range_iterator';
+    items = () => toList(value);
+  } else if (isMapping(value)) {
+    type = 'dict_reversekeyiterator';
+    items = () => toList(value);
+  } else if (value instanceof DictView) {
+    type = `dict_reverse${value.kind === 'dict_keys' ? 'key' : value.kind === 'dict_values' ? 'value' : 'item'}iterator`;
+    items = () => value.items();
+  } else if (value instanceof Undefined) {
+    // Undefined has a len() of 0 and a __getitem__, so reversed() accepts it.
+    type = 'reversed';
+    items = () => [];
+  } else return null;
+  const n = Array.isArray(value) ? value.length : value instanceof PyRange ? value.length : length(value);
+  return new PyIterator(type, null, () => backwards(items, n));
+}
+
+// The generators here are top-level functions on purpose: V8 runs a `function*` expression created
+// per call (a closure) many times slower, and its garbage survives scavenges.
+
+function* backwards(items: () => readonly unknown[], n: number): Generator<unknown> {
+  const all = items();
+  for (let i = Math.min(n, all.length) - 1; i >= 0; i--) yield all[i];
+}
+
+function* itemPairs(value: unknown): Generator<unknown> {
+  if (value instanceof Undefined) return; // strict or not: Jinja2 checks isinstance first
   if (!isMapping(value)) throw new TemplateRuntimeError('Can only get item pairs from a mapping.');
-  return mappingEntries(value).map(([k, v]) => tuple([k, v]));
-};
+  for (const [k, v] of mappingEntries(value)) yield tuple([k, v]);
+}
+
+seqFilters.items = (_ctx, value) => pyGenerator('do_items', () => itemPairs(value));
 
 seqFilters.attr = (ctx, value, args, kwargs) => {
   const [name] = bind({ name: 'do_attr', params: [['name']] }, args, kwargs);
@@ -336,18 +376,25 @@ seqFilters.unique = (ctx, value, args, kwargs) => {
     args,
     kwargs,
   );
+  return pyGenerator('do_unique', () => uniqueItems(ctx, value, caseSensitive, attribute));
+};
+
+function* uniqueItems(
+  ctx: CallContext,
+  value: unknown,
+  caseSensitive: unknown,
+  attribute: unknown,
+): Generator<unknown> {
   const getter = makeAttrGetter(ctx, attribute, truthy(caseSensitive) ? undefined : ignoreCase);
   const seen = new Set<string>();
-  const out: unknown[] = [];
   for (const item of iterate(value)) {
     const k = hashKey(getter(item));
     if (!seen.has(k)) {
       seen.add(k);
-      out.push(item);
+      yield item;
     }
   }
-  return out;
-};
+}
 
 function minMax(name: string, isMax: boolean): FilterFn {
   return (ctx, value, args, kwargs) => {
@@ -412,11 +459,19 @@ seqFilters.batch = (ctx, value, args, kwargs) => {
     kwargs,
   );
   // Jinja2 only compares the count (`len(tmp) == linecount`), so a non-int just never matches.
-  const out: unknown[][] = [];
+  return pyGenerator('do_batch', () => batches(ctx, value, linecount, fillWith));
+};
+
+function* batches(
+  ctx: CallContext,
+  value: unknown,
+  linecount: unknown,
+  fillWith: unknown,
+): Generator<unknown> {
   let tmp: unknown[] = [];
   for (const item of iterate(value)) {
     if (equals(tmp.length, linecount)) {
-      out.push(tmp);
+      yield tmp;
       tmp = [];
     }
     tmp.push(item);
@@ -428,10 +483,9 @@ seqFilters.batch = (ctx, value, args, kwargs) => {
       checkList(ctx, tmp.length + pad.length);
       tmp.push(...pad);
     }
-    out.push(tmp);
+    yield tmp;
   }
-  return out;
-};
+}
 
 seqFilters.slice = (ctx, value, args, kwargs) => {
   const [slices, fillWith] = bind(
@@ -439,13 +493,16 @@ seqFilters.slice = (ctx, value, args, kwargs) => {
     args,
     kwargs,
   );
+  return pyGenerator('sync_do_slice', () => slicesOf(ctx, value, slices, fillWith));
+};
+
+function* slicesOf(ctx: CallContext, value: unknown, slices: unknown, fillWith: unknown): Generator<unknown> {
   const seq = toList(value);
   const n = intArg(slices, 'slices');
   if (n === 0) throw new TemplateRuntimeError('integer division or modulo by zero');
   checkList(ctx, Math.abs(n));
   const per = Math.floor(seq.length / n);
   const extra = ((seq.length % n) + n) % n;
-  const out: unknown[][] = [];
   let offset = 0;
   for (let i = 0; i < n; i++) {
     const start = offset + i * per;
@@ -453,10 +510,9 @@ seqFilters.slice = (ctx, value, args, kwargs) => {
     const end = offset + (i + 1) * per;
     const tmp = seq.slice(Math.max(0, start), Math.max(0, end));
     if (fillWith !== null && fillWith !== undefined && i >= extra) tmp.push(fillWith);
-    out.push(tmp);
+    yield tmp;
   }
-  return out;
-};
+}
 
 const JOIN_SIG: Signature = {
   name: 'do_join',
@@ -539,12 +595,24 @@ function mapper(ctx: CallContext, args: unknown[], kwargs: Kwargs): (item: unkno
 
 seqFilters.map = selfChecking((ctx, value, args, kwargs) => {
   meterInput(ctx, value);
-  if (!truthy(value)) return []; // Jinja2 checks `if value:` before even looking at the arguments
-  const f = mapper(ctx, args, kwargs);
-  const out: unknown[] = [];
-  for (const item of iterate(value)) out.push(f(item));
-  return out;
+  return pyGenerator(
+    'sync_do_map',
+    () => mapped(ctx, value, args, kwargs),
+    () => {
+      if (!truthy(value)) return [];
+      const f = mapper(ctx, args, kwargs);
+      const out: unknown[] = [];
+      for (const item of iterate(value)) out.push(f(item));
+      return out;
+    },
+  );
 });
+
+function* mapped(ctx: CallContext, value: unknown, args: unknown[], kwargs: Kwargs): Generator<unknown> {
+  if (!truthy(value)) return; // Jinja2 checks `if value:` before even looking at the arguments
+  const f = mapper(ctx, args, kwargs);
+  for (const item of iterate(value)) yield f(item);
+}
 
 /**
  * `args.slice(from)` by hand: the compiler passes constant argument lists as frozen arrays, and
@@ -559,56 +627,81 @@ function argsFrom(args: readonly unknown[], from: number): unknown[] {
 }
 
 /**
- * select/reject/selectattr/rejectattr: the items passing (or, `keep` false, failing) the test.
- * `firstOnly` stops at the first such item and returns it (or an Undefined), which is what
- * `…|selectattr(…)|first` does in Jinja2, where select returns a lazy generator: later items are
- * never looked at, so they cannot raise either.
+ * select/reject/selectattr/rejectattr: the items passing (or, `keep` false, failing) the test, as
+ * Jinja2's lazy `select_or_reject` generator. `firstOnly` returns the first such item (or an
+ * Undefined), which is what `…|selectattr(…)|first` does in Jinja2: later items are never looked
+ * at, so they cannot raise either.
  */
 function selectOrReject(keep: boolean, lookupAttr: boolean, firstOnly: boolean): FilterFn {
   return selfChecking((ctx, value, args, kwargs) => {
     meterInput(ctx, value);
-    if (!truthy(value)) return firstOnly ? noFirstItem(ctx) : [];
-    let trans: ((x: unknown) => unknown) | undefined;
-    // `selectattr('name', …)` on dicts: one Map.get per item (envGetItem does the rest).
-    let key: string | undefined;
-    let off = 0;
-    if (lookupAttr) {
-      if (args.length === 0) throw new TemplateRuntimeError('Missing parameter for attribute name');
-      trans = makeAttrGetter(ctx, args[0]);
-      const parts = attrParts(args[0]);
-      if (parts.length === 1 && typeof parts[0] === 'string') key = parts[0];
-      off = 1;
-    }
-    const out: unknown[] = [];
-    // Non-lists are iterated lazily (a huge range is never materialised here).
-    const items = Array.isArray(value) ? value : iterate(value);
-    if (args.length > off) {
-      const name = toStr(args[off]);
-      const rest = argsFrom(args, off + 1);
-      // Resolved once per call when the context can; no per-item closures.
-      const fn = ctx.getTest?.(name);
-      for (const item of items) {
-        let x: unknown = item;
-        if (key !== undefined && item instanceof Map) {
-          x = item.get(key);
-          if (x === undefined) x = envGetItem(ctx, item, key);
-        } else if (trans !== undefined) x = trans(item);
-        const ok = fn ? fn(ctx, x, rest, kwargs) : ctx.callTest(name, x, rest, kwargs);
-        if (ok === keep) {
-          if (firstOnly) return item;
-          out.push(item);
-        }
+    if (firstOnly) {
+      if (truthy(value)) {
+        const ok = selector(ctx, args, kwargs, keep, lookupAttr);
+        for (const item of Array.isArray(value) ? value : iterate(value)) if (ok(item)) return item;
       }
-      return firstOnly ? noFirstItem(ctx) : out;
+      return noFirstItem(ctx);
     }
-    for (const item of items) {
-      if (truthy(trans === undefined ? item : trans(item)) === keep) {
-        if (firstOnly) return item;
-        out.push(item);
-      }
-    }
-    return firstOnly ? noFirstItem(ctx) : out;
+    return pyGenerator(
+      'select_or_reject',
+      () => selected(ctx, value, args, kwargs, keep, lookupAttr),
+      () => {
+        const out: unknown[] = [];
+        if (!truthy(value)) return out;
+        const ok = selector(ctx, args, kwargs, keep, lookupAttr);
+        for (const item of Array.isArray(value) ? value : iterate(value)) if (ok(item)) out.push(item);
+        return out;
+      },
+    );
   });
+}
+
+function* selected(
+  ctx: CallContext,
+  value: unknown,
+  args: unknown[],
+  kwargs: Kwargs,
+  keep: boolean,
+  lookupAttr: boolean,
+): Generator<unknown> {
+  if (!truthy(value)) return;
+  const ok = selector(ctx, args, kwargs, keep, lookupAttr);
+  // Non-lists are iterated lazily (a huge range is never materialised here).
+  for (const item of Array.isArray(value) ? value : iterate(value)) if (ok(item)) yield item;
+}
+
+/** Whether an item is kept: the test (or truthiness) of the item or its attribute, against `keep`. */
+function selector(
+  ctx: CallContext,
+  args: unknown[],
+  kwargs: Kwargs,
+  keep: boolean,
+  lookupAttr: boolean,
+): (item: unknown) => boolean {
+  let trans: ((x: unknown) => unknown) | undefined;
+  // `selectattr('name', …)` on dicts: one Map.get per item (envGetItem does the rest).
+  let key: string | undefined;
+  let off = 0;
+  if (lookupAttr) {
+    if (args.length === 0) throw new TemplateRuntimeError('Missing parameter for attribute name');
+    trans = makeAttrGetter(ctx, args[0]);
+    const parts = attrParts(args[0]);
+    if (parts.length === 1 && typeof parts[0] === 'string') key = parts[0];
+    off = 1;
+  }
+  if (args.length <= off) return (item) => truthy(trans === undefined ? item : trans(item)) === keep;
+  const name = toStr(args[off]);
+  const rest = argsFrom(args, off + 1);
+  // Resolved once per call when the context can; no per-item closures.
+  const fn = ctx.getTest?.(name);
+  return (item) => {
+    let x: unknown = item;
+    if (key !== undefined && item instanceof Map) {
+      x = item.get(key);
+      if (x === undefined) x = envGetItem(ctx, item, key);
+    } else if (trans !== undefined) x = trans(item);
+    return (fn ? fn(ctx, x, rest, kwargs) : ctx.callTest(name, x, rest, kwargs)) === keep;
+  };
 }
 
 function noFirstItem(ctx: CallContext): unknown {

@@ -42,6 +42,8 @@ interface Scope {
   /** Inside a buffered block (filter, block set, call): no `include … without context` here, see
    * docs/differences.md (Jinja2 3.1.2 writes it past the buffer). */
   buffered: boolean;
+  /** Directly in a loop body (not in a macro or call block inside one): break/continue may go here. */
+  breakable?: boolean;
 }
 
 const TEXT_ALPHABET = [
@@ -138,6 +140,8 @@ const REPR_FLOATS = [
 
 class Gen {
   private counter = 0;
+  /** This template's case enables `jinja2.ext.loopcontrols` and may use break/continue. */
+  private loopControls = false;
   constructor(
     private readonly g: Draw,
     /** Nesting depth of statements and the most top-level statements (bigger = larger templates). */
@@ -511,6 +515,12 @@ class Gen {
   }
 
   statement(scope: Scope, depth: number): string {
+    if (scope.breakable === true && this.chance(0.08)) {
+      const tag = `${this.open()} ${this.pick(['break', 'continue'])} ${this.close()}`;
+      return this.chance(0.7)
+        ? `${this.open()} if ${this.boolExpr(scope, 1)} ${this.close()}${tag}${this.open()} endif ${this.close()}`
+        : tag;
+    }
     const r = this.int(0, 99);
     if (r < 22 || depth <= 0) {
       return this.chance(0.5) ? this.text() : `${this.text()}${this.print(scope)}`;
@@ -548,12 +558,18 @@ class Gen {
     }
     if (r === 91 && scope.hasMacro && this.chance(0.5)) {
       const name = this.fresh('c');
-      const inner: Scope = { ...scope, vars: new Map(scope.vars), mags: new Map(scope.mags), buffered: true };
+      const inner: Scope = {
+        ...scope,
+        vars: new Map(scope.vars),
+        mags: new Map(scope.mags),
+        buffered: true,
+        breakable: false,
+      };
       inner.vars.set(name, 'str');
       return `${this.open()} call(${name}) cw(${this.strLit()}) ${this.close()}${this.body(inner, depth - 1, 2)}${this.open()} endcall ${this.close()}`;
     }
     if (r === 91 && scope.hasLib) {
-      return `${this.open()} call lib.wrap() ${this.close()}${this.body({ ...scope, buffered: true }, depth - 1, 2)}${this.open()} endcall ${this.close()}`;
+      return `${this.open()} call lib.wrap() ${this.close()}${this.body({ ...scope, buffered: true, breakable: false }, depth - 1, 2)}${this.open()} endcall ${this.close()}`;
     }
     if (r === 91) {
       const p = this.fresh('p');
@@ -598,7 +614,13 @@ class Gen {
     const overStrs = this.chance(0.35);
     const name = this.fresh(overStrs ? 'w' : 'i');
     const iter = overStrs ? this.strsExpr(scope, this.int(0, 2)) : this.numsExpr(scope, this.int(0, 2));
-    const inner: Scope = { ...scope, vars: new Map(scope.vars), mags: new Map(scope.mags), inLoop: true };
+    const inner: Scope = {
+      ...scope,
+      vars: new Map(scope.vars),
+      mags: new Map(scope.mags),
+      inLoop: true,
+      breakable: this.loopControls,
+    };
     inner.vars.set(name, overStrs ? 'str' : 'num');
     inner.mags.set(name, LIST_ELEM_MAG);
     const condScope: Scope = { ...inner, inLoop: false }; // `loop` is not defined in the loop filter
@@ -610,7 +632,13 @@ class Gen {
 
   /** Loops over records: rows (attributes), groupby groups, dictsort pairs. */
   forSpecial(scope: Scope, depth: number): string {
-    const inner: Scope = { ...scope, vars: new Map(scope.vars), mags: new Map(scope.mags), inLoop: true };
+    const inner: Scope = {
+      ...scope,
+      vars: new Map(scope.vars),
+      mags: new Map(scope.mags),
+      inLoop: true,
+      breakable: this.loopControls,
+    };
     let head: string;
     const kind = this.int(0, 2);
     if (kind === 0) {
@@ -688,10 +716,12 @@ class Gen {
     if (this.chance(0.2)) o.keep_trailing_newline = true;
     if (this.chance(0.12)) o.autoescape = true;
     if (this.chance(0.1)) o.undefined = 'strict';
+    if (this.loopControls) o.extensions = ['jinja2.ext.loopcontrols'];
     return o;
   }
 
   template(): string {
+    this.loopControls = this.chance(0.3);
     const scope: Scope = {
       vars: new Map<string, Ty>([
         ['a', 'num'],

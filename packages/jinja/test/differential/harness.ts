@@ -37,6 +37,8 @@ export interface CaseOptions {
   autoescape?: boolean;
   undefined?: 'default' | 'strict';
   templates?: Record<string, string>;
+  /** Jinja2 extensions by import name; only `jinja2.ext.loopcontrols` is supported. */
+  extensions?: string[];
 }
 
 export interface Case {

@@ -16,6 +16,10 @@ from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
 
+# The extensions a case may enable (`options.extensions`); the engine supports exactly these.
+ALLOWED_EXTENSIONS = {"jinja2.ext.loopcontrols"}
+
+
 def make_env(options):
     templates = options.get("templates") or {}
     undefined = StrictUndefined if options.get("undefined") == "strict" else Undefined
@@ -26,6 +30,7 @@ def make_env(options):
         autoescape=bool(options.get("autoescape", False)),
         undefined=undefined,
         loader=DictLoader(templates),
+        extensions=[e for e in options.get("extensions") or [] if e in ALLOWED_EXTENSIONS],
     )
 
 
@@ -43,6 +48,10 @@ def template_line(exc):
 def classify(exc):
     if isinstance(exc, TemplateSyntaxError):
         return "syntax", exc.lineno
+    if isinstance(exc, SyntaxError):
+        # Python rejected the generated module (e.g. `{% break %}` outside a loop): a compile-time
+        # error whose line is a line of generated Python, not of the template, so none is reported.
+        return "syntax", None
     if isinstance(exc, UndefinedError):
         kind = "undefined"
     elif isinstance(exc, SecurityError):

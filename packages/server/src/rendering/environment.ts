@@ -9,10 +9,11 @@ export interface TemplateProblem {
 
 /**
  * The environment every stored prompt is checked and rendered with: Jinja2's builtins plus the
- * trading filters and the `now()` / `today()` globals.
+ * trading filters and the `now()` / `today()` globals, and `{% break %}` / `{% continue %}`
+ * (Jinja2's loopcontrols extension, which model chat templates use).
  */
 export function createEnvironment(options: EnvironmentOptions = {}): Environment {
-  const env = new Environment(options);
+  const env = new Environment({ loopControls: true, ...options });
   registerTradingFilters(env);
   return env;
 }
